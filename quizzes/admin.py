@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from quizzes.models import Question
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["key", "topic", "kind", "is_active"]
+    list_filter = ["kind", "is_active", "topic__track"]
+    search_fields = ["key", "prompt", "topic__slug"]
+    autocomplete_fields = ["topic", "source"]

@@ -1,0 +1,141 @@
+"""Quiz questions, each learner's review cards (FSRS state) and their review log."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class QuestionKind(models.TextChoices):
+    MULTIPLE_CHOICE = "multiple-choice", "Multiple choice"
+    FREE_RECALL = "free-recall", "Free recall"
+
+
+class Question(models.Model):
+    key = models.SlugField(max_length=120, unique=True, help_text="Stable key the importer upserts by.")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    prompt = models.TextField()
+    answer = models.TextField(help_text="The answer shown after the learner responds.")
+    choices = models.JSONField(default=list, blank=True, help_text="Multiple choice: the options, in order.")
+    correct_choices = models.JSONField(default=list, blank=True, help_text="Indexes into choices.")
+    explanation = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "roadmap.Resource", null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class CardState(models.TextChoices):
+    NEW = "new", "New"
+    LEARNING = "learning", "Learning"
+    REVIEW = "review", "Review"
+    RELEARNING = "relearning", "Relearning"
+
+
+class Card(models.Model):
+    """One learner's memory of one question, in FSRS terms."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="cards")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=12, choices=CardState.choices, default=CardState.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="card_unique_per_learner"),
+            models.CheckConstraint(condition=Q(state__in=CardState.values), name="card_state_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["learner", "due"], name="card_learner_due"),
+            models.Index(fields=["learner", "topic"], name="card_learner_topic"),
+        ]
+
+    def __str__(self):
+        return f"card {self.pk} ({self.state}, due {self.due:%Y-%m-%d})"
+
+
+class ReviewLog(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    answer = models.TextField(blank=True, max_length=5000)
+    correct = models.BooleanField(null=True, blank=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reviewed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "client_id"], condition=Q(client_id__isnull=False), name="review_client_id_unique"
+            ),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=4), name="review_rating_range"),
+        ]
+        indexes = [
+            models.Index(fields=["learner", "reviewed_at"]),
+            models.Index(fields=["card", "reviewed_at"]),
+        ]
+
+    def __str__(self):
+        return f"review of card {self.card_id}: {self.rating}"
+
+
+class Reminder(models.Model):
+    """One reminder per learner per local day; the row is claimed before anything is sent."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    local_date = models.DateField()
+    due_count = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-local_date"]
+        constraints = [models.UniqueConstraint(fields=["learner", "local_date"], name="reminder_once_per_day")]
+
+    def __str__(self):
+        return f"reminder for {self.learner} on {self.local_date}"
+
+
+class ParameterFit(models.Model):
+    """A monthly attempt to fit a learner's own FSRS parameters, adopted only if better."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits")
+    fitted_at = models.DateTimeField()
+    period = models.CharField(max_length=7, help_text="YYYY-MM; one fit per learner per month.")
+    review_count = models.PositiveIntegerField()
+    current_loss = models.FloatField()
+    candidate_loss = models.FloatField()
+    parameters = models.JSONField()
+    adopted = models.BooleanField()
+
+    class Meta:
+        ordering = ["-fitted_at"]
+        constraints = [models.UniqueConstraint(fields=["learner", "period"], name="parameter_fit_once_per_month")]
+
+    def __str__(self):
+        return f"FSRS fit for {self.learner} ({self.period})"

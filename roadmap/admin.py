@@ -1,0 +1,170 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.services import ensure_acyclic, lock_roadmap
+
+
+class PrerequisiteInlineFormSet(forms.BaseInlineFormSet):
+    """Checks the topic's prerequisites as a whole, so two new edges that only close a
+    cycle together are refused too."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        topic = self.instance
+        target = Topic.objects.filter(pk=topic.pk).values_list("slug", flat=True).first() or topic.slug
+        add, remove = [], []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            original = form.instance.pk and Prerequisite.objects.filter(pk=form.instance.pk).values_list(
+                "from_topic__slug", flat=True
+            ).first()
+            if original:
+                remove.append((original, target))
+            source = form.cleaned_data.get("from_topic")
+            if source is not None and not form.cleaned_data.get("DELETE"):
+                if source.slug == target:
+                    raise ValidationError(f"{target} cannot be its own prerequisite")
+                add.append((source.slug, target))
+        lock_roadmap()
+        ensure_acyclic(add=add, remove=remove)
+
+
+class PrerequisiteInline(admin.TabularInline):
+    model = Prerequisite
+    fk_name = "to_topic"
+    formset = PrerequisiteInlineFormSet
+    autocomplete_fields = ["from_topic"]
+    fields = ["from_topic", "kind", "reason"]
+    extra = 0
+    verbose_name = "prerequisite"
+    verbose_name_plural = "prerequisites (learn these first)"
+
+
+class TopicResourceInline(admin.TabularInline):
+    model = TopicResource
+    autocomplete_fields = ["resource"]
+    fields = ["resource", "role", "locator", "position"]
+    extra = 0
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["position", "title", "slug", "topic_count"]
+    list_display_links = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_topics=Count("topics"))
+
+    @admin.display(description="topics", ordering="n_topics")
+    def topic_count(self, obj):
+        return obj.n_topics
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "track", "level", "hours", "prerequisite_count"]
+    list_filter = ["track", "level"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PrerequisiteInline, TopicResourceInline]
+    list_select_related = ["track"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_prereqs=Count("prerequisite_edges"))
+
+    @admin.display(description="prerequisites", ordering="n_prereqs")
+    def prerequisite_count(self, obj):
+        return obj.n_prereqs
+
+
+class PrerequisiteForm(forms.ModelForm):
+    class Meta:
+        model = Prerequisite
+        fields = ["from_topic", "to_topic", "kind", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        source, target = data.get("from_topic"), data.get("to_topic")
+        if source and target:
+            if source == target:
+                raise ValidationError("a topic cannot be its own prerequisite")
+            remove = []
+            if self.instance.pk:
+                old = Prerequisite.objects.select_related("from_topic", "to_topic").get(pk=self.instance.pk)
+                remove = [(old.from_topic.slug, old.to_topic.slug)]
+            lock_roadmap()
+            ensure_acyclic(add=[(source.slug, target.slug)], remove=remove)
+        return data
+
+
+@admin.register(Prerequisite)
+class PrerequisiteAdmin(admin.ModelAdmin):
+    form = PrerequisiteForm
+    list_display = ["from_topic", "to_topic", "kind", "reason"]
+    list_filter = ["kind", "to_topic__track", "from_topic__track"]
+    search_fields = ["from_topic__slug", "from_topic__title", "to_topic__slug", "to_topic__title", "reason"]
+    autocomplete_fields = ["from_topic", "to_topic"]
+    list_select_related = ["from_topic", "to_topic"]
+
+
+class LinkCheckInline(admin.TabularInline):
+    model = LinkCheck
+    fields = ["checked_at", "status", "http_status", "final_url", "latency_ms", "attempts", "error"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-checked_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-checked_at")
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "access", "year", "health", "health_checked_at"]
+    list_filter = ["kind", "access", "health", "topic_resources__topic__track"]
+    search_fields = ["title", "slug", "authors", "url"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["health", "health_checked_at", "consecutive_failures", "first_failure_at", "suggested_url"]
+    inlines = [LinkCheckInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "authors", "kind", "access", "url", "year"]}),
+        ("Link health", {"fields": readonly_fields}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+@admin.register(GraphVersion)
+class GraphVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "updated_at"]
+    readonly_fields = ["version", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LinkCheckRun)
+class LinkCheckRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "checked", "inconclusive", "reason", "trigger"]
+    list_filter = ["inconclusive", "trigger"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False

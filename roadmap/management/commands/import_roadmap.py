@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmap import curriculum
+from roadmap.importing import import_curriculum
+
+
+class Command(BaseCommand):
+    help = (
+        "Load a curriculum YAML file (and the files it includes) into the roadmap. Idempotent; "
+        "a file with any problem changes nothing and every problem is reported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="e.g. fixtures/ml-roadmap.yaml")
+        parser.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+
+    def handle(self, *args, path, dry_run, **options):
+        spec, parse_problems = curriculum.load(path)
+        try:
+            report = import_curriculum(spec, dry_run=dry_run, parse_problems=parse_problems)
+        except curriculum.CurriculumError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(error.problems)} problem(s) found in {path}; nothing was imported.") from None
+        if dry_run:
+            for change in report.changes:
+                self.stdout.write(f"  {change}")
+            self.stdout.write(f"Dry run, nothing written. Would import {report.summary()}.")
+        else:
+            if options["verbosity"] >= 2:
+                for change in report.changes:
+                    self.stdout.write(f"  {change}")
+            self.stdout.write(self.style.SUCCESS(f"Imported {path}: {report.summary()}."))

@@ -1,0 +1,18 @@
+import markdown as md
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote", "a", "h3", "h4", "sup", "sub",
+}
+
+
+@register.filter(name="markdown")
+def render_markdown(text: str) -> str:
+    """Render curator Markdown, keeping only harmless tags (no scripts, no raw HTML tricks)."""
+    html = md.markdown(text or "", extensions=["fenced_code"])
+    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener nofollow")
+    return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)
