@@ -84,3 +84,33 @@ def topic_status_set(
     progress.full_clean(validate_unique=False, validate_constraints=False)
     progress.save()
     return progress
+
+
+@transaction.atomic
+def resource_mark_done(*, learner: User, resource, at: datetime | None = None):
+    """Tick off a resource. Ticking it again keeps the first time and logs nothing new."""
+    from progress.models import ResourceProgress
+
+    at = at or timezone.now()
+    progress, created = ResourceProgress.objects.get_or_create(learner=learner, resource=resource,
+                                                               defaults={"done_at": at})
+    if created:
+        Activity.objects.create(learner=learner, kind=ActivityKind.RESOURCE_DONE, resource=resource, occurred_at=at)
+    return progress
+
+
+@transaction.atomic
+def resource_mark_undone(*, learner: User, resource) -> None:
+    from progress.models import ResourceProgress
+
+    ResourceProgress.objects.filter(learner=learner, resource=resource).delete()
+
+
+@transaction.atomic
+def profile_update(*, learner: User, **fields) -> LearnerProfile:
+    profile, _ = LearnerProfile.objects.select_for_update().get_or_create(user=learner)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+    return profile

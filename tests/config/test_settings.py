@@ -1,0 +1,53 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "PATHWISE_ENV": "production",
+    "SECRET_KEY": "x7!k2-production-secret-for-the-deploy-check-only-0123456789abcdefgh",
+    "ALLOWED_HOSTS": "pathwise.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"PATHWISE_ENV", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_mode_passes_the_deploy_check_with_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_the_link_checker_may_reach_private_networks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", LINKCHECK_ALLOW_NETWORKS="127.0.0.0/8", **PRODUCTION)
+    assert result.returncode != 0
+    assert "pathwise.W001" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(env, message):
+    result = manage("check", **{**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_seed_demo_refuses_to_run_in_production():
+    result = manage("seed_demo", **PRODUCTION)
+    assert result.returncode != 0
+    assert "refuses to run in production" in result.stderr

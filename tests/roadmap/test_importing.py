@@ -1,0 +1,220 @@
+import textwrap
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from quizzes.models import Question
+from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.selectors import build_roadmap_graph, graph_version
+
+pytestmark = pytest.mark.django_db
+
+SMALL = """\
+format: 1
+tracks:
+  - {slug: math, title: Mathematics, position: 1, description: Numbers.}
+  - {slug: ml, title: Machine learning, position: 2}
+resources:
+  - slug: mml-book
+    title: Mathematics for Machine Learning
+    authors: [Marc Peter Deisenroth, A. Aldo Faisal, Cheng Soon Ong]
+    kind: book
+    access: free
+    url: https://mml-book.github.io/
+    year: 2020
+topics:
+  - slug: linear-algebra
+    title: Linear algebra
+    track: math
+    level: beginner
+    hours: 30
+    summary: |
+      Vectors and matrices.
+    resources:
+      - {resource: mml-book, role: core, locator: "ch. 2"}
+  - slug: calculus
+    title: Calculus
+    track: math
+    hours: 25
+    prerequisites:
+      - {topic: linear-algebra, kind: recommended, reason: Gradients are vectors.}
+  - slug: linear-regression
+    title: Linear regression
+    track: ml
+    level: intermediate
+    hours: 8
+    prerequisites:
+      - {topic: calculus, kind: required, reason: Least squares is minimised with derivatives.}
+questions:
+  - key: la-dot
+    topic: linear-algebra
+    kind: multiple-choice
+    prompt: What is the dot product of (1, 2) and (3, 4)?
+    choices: ["10", "11", "7"]
+    correct: [1]
+    answer: "11"
+    source: mml-book
+  - key: la-rank
+    topic: linear-algebra
+    kind: free-recall
+    prompt: What does the rank of a matrix count?
+    answer: The number of linearly independent columns.
+"""
+
+
+def write(tmp_path, text, name="roadmap.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def import_file(path, *args):
+    call_command("import_roadmap", str(path), *args)
+
+
+def test_it_imports_tracks_topics_edges_resources_and_questions(tmp_path):
+    import_file(write(tmp_path, SMALL))
+    assert list(Track.objects.values_list("slug", flat=True)) == ["math", "ml"]
+    assert Topic.objects.count() == 3
+    edge = Prerequisite.objects.get(to_topic__slug="calculus")
+    assert (edge.from_topic.slug, edge.kind, edge.reason) == ("linear-algebra", "recommended", "Gradients are vectors.")
+    link = TopicResource.objects.get()
+    assert (link.topic.slug, link.resource.slug, link.locator) == ("linear-algebra", "mml-book", "ch. 2")
+    assert Resource.objects.get().authors == "Marc Peter Deisenroth, A. Aldo Faisal, Cheng Soon Ong"
+    assert Question.objects.get(key="la-dot").correct_choices == [1]
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path, capsys):
+    path = write(tmp_path, SMALL)
+    import_file(path)
+    version = graph_version()
+    capsys.readouterr()
+    import_file(path)
+    out = capsys.readouterr().out
+    assert "created" not in out and "updated" not in out
+    assert graph_version() == version
+
+
+def test_an_edited_file_updates_in_place_and_drops_removed_edges(tmp_path):
+    import_file(write(tmp_path, SMALL))
+    topic_id = Topic.objects.get(slug="calculus").pk
+    edited = SMALL.replace("hours: 25", "hours: 40").replace(
+        "      - {topic: linear-algebra, kind: recommended, reason: Gradients are vectors.}\n", ""
+    ).replace("    prerequisites:\n  - slug: linear-regression", "  - slug: linear-regression")
+    edited = edited.replace("    hours: 40\n    prerequisites:\n", "    hours: 40\n")
+    import_file(write(tmp_path, edited))
+    calculus = Topic.objects.get(slug="calculus")
+    assert (calculus.pk, calculus.hours) == (topic_id, 40)
+    assert not Prerequisite.objects.filter(to_topic=calculus).exists()
+
+
+def test_dry_run_prints_the_changes_and_writes_nothing(tmp_path, capsys):
+    import_file(write(tmp_path, SMALL), "--dry-run")
+    out = capsys.readouterr().out
+    assert "created topics linear-algebra" in out
+    assert "Dry run, nothing written" in out
+    assert Topic.objects.count() == 0 and Track.objects.count() == 0
+
+
+BAD = """\
+format: 1
+tracks:
+  - {slug: math, title: Mathematics, position: 1}
+resources:
+  - slug: mml-book
+    title: MML
+    kind: book
+    url: not-a-url
+topics:
+  - slug: linear-algebra
+    title: Linear algebra
+    track: math
+    hours: 30
+    prerequisites:
+      - {topic: tensor-calculus, reason: Unknown slug.}
+  - slug: linear-algebra
+    title: Duplicate
+    track: math
+    hours: 3
+  - slug: calculus
+    track: math
+    hours: 10
+"""
+
+
+def test_a_bad_file_reports_every_problem_with_its_line_and_writes_nothing(tmp_path, capsys):
+    path = write(tmp_path, BAD)
+    with pytest.raises(CommandError, match="problem"):
+        import_file(path)
+    err = capsys.readouterr().err
+    assert f"{path}:5: resource mml-book: 'url' 'not-a-url' is not a valid http(s) URL" in err
+    assert "unknown topic 'tensor-calculus'" in err and f"{path}:15:" in err
+    assert f"{path}:16: topic linear-algebra: duplicate slug (first defined at {path}:10)" in err
+    assert f"{path}:20: topic calculus: missing field 'title'" in err
+    assert Topic.objects.count() == 0 and Resource.objects.count() == 0
+
+
+def test_a_cycle_in_the_file_is_reported_with_the_whole_cycle(tmp_path, capsys):
+    cyclic = SMALL.replace(
+        "    hours: 30\n", "    hours: 30\n    prerequisites:\n      - {topic: linear-regression, reason: Backwards.}\n"
+    )
+    with pytest.raises(CommandError):
+        import_file(write(tmp_path, cyclic))
+    err = capsys.readouterr().err
+    assert "would create the cycle" in err
+    assert "adding calculus → linear-regression would create the cycle " \
+        "calculus → linear-regression → linear-algebra → calculus" in err
+    assert Topic.objects.count() == 0
+
+
+def test_a_cycle_through_topics_already_in_the_database_is_refused(tmp_path, capsys):
+    import_file(write(tmp_path, SMALL))
+    patch = """\
+    format: 1
+    topics:
+      - slug: linear-algebra
+        title: Linear algebra
+        track: math
+        hours: 30
+        prerequisites:
+          - {topic: linear-regression, reason: Backwards.}
+    """
+    with pytest.raises(CommandError):
+        import_file(write(tmp_path, patch, "patch.yaml"))
+    assert "would create the cycle" in capsys.readouterr().err
+    assert not Prerequisite.objects.filter(to_topic__slug="linear-algebra").exists()
+
+
+def test_missing_fields_wrong_types_and_yaml_syntax_errors_are_reported(tmp_path, capsys):
+    with pytest.raises(CommandError):
+        import_file(write(tmp_path, "topics:\n  - slug: x\n    hours: many\n    track: [a\n"))
+    assert "not valid YAML" in capsys.readouterr().err
+    with pytest.raises(CommandError):
+        import_file(write(tmp_path, "topics:\n  - slug: x\n    title: X\n    track: math\n    hours: many\n"))
+    err = capsys.readouterr().err
+    assert "'hours' must be a whole number, got 'many'" in err and "unknown track 'math'" in err
+
+
+def test_export_then_import_gives_the_same_graph(tmp_path):
+    import_file(write(tmp_path, SMALL))
+    before = build_roadmap_graph()
+    out = tmp_path / "export.yaml"
+    call_command("export_roadmap", "-o", str(out))
+    exported = yaml.safe_load(out.read_text())
+    assert {t["slug"] for t in exported["topics"]} == {"linear-algebra", "calculus", "linear-regression"}
+    Question.objects.all().delete()
+    Prerequisite.objects.all().delete()
+    TopicResource.objects.all().delete()
+    Topic.objects.all().delete()
+    Resource.objects.all().delete()
+    import_file(out)
+    after = build_roadmap_graph()
+    strip = lambda g: {n: {k: v for k, v in d.items() if k != "id"} for n, d in g.nodes(data=True)}  # noqa: E731
+    for graph in (before, after):
+        for data in graph.nodes.values():
+            for resource in data["resources"]:
+                resource.pop("id")
+    assert strip(after) == strip(before)
+    assert dict(after.edges) == dict(before.edges)
+    assert Question.objects.count() == 2
