@@ -77,46 +77,48 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
     from quizzes.models import Question  # the question bank ships with the roadmap
 
     report = ImportReport(dry_run=dry_run)
-    with transaction.atomic(), one_graph_version():
-        lock_roadmap()
-        tracks = {t.slug: t for t in Track.objects.all()}
-        resources = {r.slug: r for r in Resource.objects.all()}
-        topics = {t.slug: t for t in Topic.objects.all()}
-        problems = list(parse_problems) + validate(
-            curriculum, existing_tracks=set(tracks), existing_topics=set(topics), existing_resources=set(resources)
-        )
-        problems += _cycle_problems(curriculum, topics)
-        if problems:
-            raise CurriculumError(problems)
+    with transaction.atomic():
+        with one_graph_version():
+            lock_roadmap()
+            tracks = {t.slug: t for t in Track.objects.all()}
+            resources = {r.slug: r for r in Resource.objects.all()}
+            topics = {t.slug: t for t in Topic.objects.all()}
+            problems = list(parse_problems) + validate(
+                curriculum, existing_tracks=set(tracks), existing_topics=set(topics), existing_resources=set(resources)
+            )
+            problems += _cycle_problems(curriculum, topics)
+            if problems:
+                raise CurriculumError(problems)
 
-        for spec in curriculum.tracks:
-            # Positions are unique: park a moved track out of the way first so that
-            # swapping two tracks' positions does not trip the constraint mid-import.
-            other = next((t for t in tracks.values() if t.position == spec.position and t.slug != spec.slug), None)
-            if other is not None:
-                other.position = 10_000 + other.pk
-                other.save(update_fields=["position"])
-            tracks[spec.slug] = _upsert(Track, {"slug": spec.slug},
-                                        {"title": spec.title, "position": spec.position, "description": spec.description},
-                                        tracks.get(spec.slug), report, "tracks", spec.slug)
-        for spec in curriculum.resources:
-            resources[spec.slug] = _upsert(
-                Resource, {"slug": spec.slug},
-                {"title": spec.title, "authors": ", ".join(spec.authors), "kind": spec.kind, "access": spec.access,
-                 "url": spec.url, "year": spec.year},
-                resources.get(spec.slug), report, "resources", spec.slug,
-            )
-        for spec in curriculum.topics:
-            topics[spec.slug] = _upsert(
-                Topic, {"slug": spec.slug},
-                {"title": spec.title, "track": tracks[spec.track], "level": spec.level, "hours": spec.hours,
-                 "summary": spec.summary},
-                topics.get(spec.slug), report, "topics", spec.slug,
-            )
-        _sync_edges(curriculum, topics, report)
-        _sync_links(curriculum, topics, resources, report)
-        _sync_questions(curriculum, topics, resources, report, Question)
+            for spec in curriculum.tracks:
+                # Positions are unique: park a moved track out of the way first so that
+                # swapping two tracks' positions does not trip the constraint mid-import.
+                other = next((t for t in tracks.values() if t.position == spec.position and t.slug != spec.slug), None)
+                if other is not None:
+                    other.position = 10_000 + other.pk
+                    other.save(update_fields=["position"])
+                tracks[spec.slug] = _upsert(Track, {"slug": spec.slug},
+                                            {"title": spec.title, "position": spec.position, "description": spec.description},
+                                            tracks.get(spec.slug), report, "tracks", spec.slug)
+            for spec in curriculum.resources:
+                resources[spec.slug] = _upsert(
+                    Resource, {"slug": spec.slug},
+                    {"title": spec.title, "authors": ", ".join(spec.authors), "kind": spec.kind, "access": spec.access,
+                     "url": spec.url, "year": spec.year},
+                    resources.get(spec.slug), report, "resources", spec.slug,
+                )
+            for spec in curriculum.topics:
+                topics[spec.slug] = _upsert(
+                    Topic, {"slug": spec.slug},
+                    {"title": spec.title, "track": tracks[spec.track], "level": spec.level, "hours": spec.hours,
+                     "summary": spec.summary},
+                    topics.get(spec.slug), report, "topics", spec.slug,
+                )
+            _sync_edges(curriculum, topics, report)
+            _sync_links(curriculum, topics, resources, report)
+            _sync_questions(curriculum, topics, resources, report, Question)
         if dry_run:
+            # Everything above ran for real; roll it back so the report is exact.
             transaction.set_rollback(True)
     return report
 
