@@ -1,0 +1,110 @@
+import pytest
+from django.urls import reverse
+
+from roadmap.models import GraphVersion, Prerequisite
+from tests.factories import PrerequisiteFactory, ResourceFactory, TopicFactory, TopicResourceFactory, TrackFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain():
+    la, calc, dl = (TopicFactory(slug=s) for s in ("linear-algebra", "calculus", "deep-learning"))
+    PrerequisiteFactory(from_topic=la, to_topic=calc)
+    PrerequisiteFactory(from_topic=calc, to_topic=dl)
+    return la, calc, dl
+
+
+def topic_form(topic, prerequisites, resources=()):
+    data = {
+        "slug": topic.slug, "title": topic.title, "summary": topic.summary, "track": topic.track_id,
+        "level": topic.level, "hours": topic.hours,
+        "prerequisite_edges-TOTAL_FORMS": len(prerequisites), "prerequisite_edges-INITIAL_FORMS": 0,
+        "prerequisite_edges-MIN_NUM_FORMS": 0, "prerequisite_edges-MAX_NUM_FORMS": 1000,
+        "topic_resources-TOTAL_FORMS": len(resources), "topic_resources-INITIAL_FORMS": 0,
+        "topic_resources-MIN_NUM_FORMS": 0, "topic_resources-MAX_NUM_FORMS": 1000,
+    }
+    for index, (source, kind, reason) in enumerate(prerequisites):
+        data |= {f"prerequisite_edges-{index}-from_topic": source.pk, f"prerequisite_edges-{index}-kind": kind,
+                 f"prerequisite_edges-{index}-reason": reason, f"prerequisite_edges-{index}-to_topic": topic.pk}
+    for index, (resource, role, locator) in enumerate(resources):
+        data |= {f"topic_resources-{index}-resource": resource.pk, f"topic_resources-{index}-role": role,
+                 f"topic_resources-{index}-locator": locator, f"topic_resources-{index}-position": index,
+                 f"topic_resources-{index}-topic": topic.pk}
+    return data
+
+
+def test_a_curator_adds_a_prerequisite_inline_on_a_topic(client, carol, chain):
+    la, _, dl = chain
+    client.force_login(carol)
+    response = client.post(reverse("admin:roadmap_topic_change", args=[dl.pk]),
+                           topic_form(dl, [(la, "recommended", "Tensors are arrays")]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Prerequisite.objects.get(from_topic=la, to_topic=dl).kind == "recommended"
+
+
+def test_the_admin_refuses_an_inline_edge_that_closes_a_cycle_and_names_it(client, carol, chain):
+    la, _, dl = chain
+    client.force_login(carol)
+    response = client.post(reverse("admin:roadmap_topic_change", args=[la.pk]),
+                           topic_form(la, [(dl, "required", "backwards")]))
+    assert response.status_code == 200
+    assert ("adding deep-learning → linear-algebra would create the cycle "
+            "deep-learning → linear-algebra → calculus → deep-learning") in response.content.decode()
+    assert not Prerequisite.objects.filter(to_topic=la).exists()
+
+
+def test_the_admin_refuses_a_cycle_on_the_prerequisite_page_too(client, carol, chain):
+    la, _, dl = chain
+    client.force_login(carol)
+    response = client.post(reverse("admin:roadmap_prerequisite_add"),
+                           {"from_topic": dl.pk, "to_topic": la.pk, "kind": "required", "reason": "loop"})
+    assert response.status_code == 200
+    assert "would create the cycle" in response.content.decode()
+
+
+def test_a_curator_links_resources_inline_and_the_graph_version_moves(client, carol, chain):
+    la, *_ = chain
+    book = ResourceFactory(title="Mathematics for Machine Learning")
+    before = GraphVersion.objects.get().version
+    client.force_login(carol)
+    response = client.post(reverse("admin:roadmap_topic_change", args=[la.pk]),
+                           topic_form(la, [], [(book, "core", "ch. 2")]))
+    assert response.status_code == 302
+    assert la.topic_resources.get().locator == "ch. 2"
+    assert GraphVersion.objects.get().version > before
+
+
+def test_curators_search_and_filter_topics_and_resources(client, carol):
+    math = TrackFactory(slug="math", title="Mathematics")
+    TopicFactory(slug="calculus", title="Calculus", track=math)
+    TopicFactory(slug="pandas", title="pandas")
+    paid = ResourceFactory(title="Hands-On ML", access="paid", kind="book")
+    ResourceFactory(title="MLOps Zoomcamp", access="free", kind="course")
+    TopicResourceFactory(resource=paid)
+    client.force_login(carol)
+    page = client.get(reverse("admin:roadmap_topic_changelist"), {"q": "calc"}).content.decode()
+    assert "Calculus" in page and "pandas" not in page
+    page = client.get(reverse("admin:roadmap_topic_changelist"), {"track__id__exact": math.pk}).content.decode()
+    assert "Calculus" in page and "pandas" not in page
+    page = client.get(reverse("admin:roadmap_resource_changelist"), {"access__exact": "paid"}).content.decode()
+    assert "Hands-On ML" in page and "MLOps Zoomcamp" not in page
+    page = client.get(reverse("admin:roadmap_resource_changelist"), {"kind__exact": "course"}).content.decode()
+    assert "MLOps Zoomcamp" in page and "Hands-On ML" not in page
+
+
+def test_the_graph_version_is_visible_but_not_editable(client, carol):
+    carol.is_superuser = True
+    carol.save()
+    client.force_login(carol)
+    changelist = client.get(reverse("admin:roadmap_graphversion_changelist"))
+    assert changelist.status_code == 200
+    assert client.post(reverse("admin:roadmap_graphversion_change", args=[1]), {"version": 99}).status_code == 403
+    assert GraphVersion.objects.get().version != 99
+
+
+def test_learners_and_mentors_cannot_open_the_admin(client, alice, mentor):
+    for user in (alice, mentor):
+        client.force_login(user)
+        response = client.get(reverse("admin:roadmap_topic_changelist"))
+        assert response.status_code == 302 and "/admin/login/" in response.url
