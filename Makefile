@@ -14,7 +14,10 @@ install: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Pathwise needs Python 3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@echo "Installing dependencies into $(VENV) ..."
+	@# Some machines' pip config names local wheel folders that may not exist: hide that noise only.
+	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
+	  | { grep -v '^WARNING: Location .* is ignored' || true; }
 	@touch $(STAMP)
 
 var:
