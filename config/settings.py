@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "roadmap:track-list"
+LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "roadmap:track-list"
 # Failed logins: after this many failures in the window, further attempts for the same
 # username, or from the same IP address, are refused until the window passes.
@@ -222,7 +222,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every hour on the hour: learners whose local reminder hour it is (fanned out in chunks).
+    "quizzes-review-reminders": {"task": "quizzes.tasks.send_review_reminders", "schedule": crontab(minute=0)},
+    # Nightly: topic mastery and needs-review flags.
+    "quizzes-refresh-mastery": {"task": "quizzes.tasks.refresh_mastery", "schedule": crontab(hour=3, minute=15)},
+    # Monthly: each learner's own FSRS parameters, adopted only if better on recent reviews.
+    "quizzes-optimise-parameters": {
+        "task": "quizzes.tasks.optimise_parameters",
+        "schedule": crontab(day_of_month=1, hour=4, minute=30),
+    },
+}
 
 # --- Link health -----------------------------------------------------------------------------
 # Networks the link checker may reach although they are not global addresses. Only tests set

@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("", include("progress.urls")),
     path("", include("roadmap.urls")),
 ]

@@ -121,3 +121,210 @@ def cohorts_for_mentor(*, mentor: User) -> QuerySet[Cohort]:
 
 def mentor_can_see(*, mentor: User, learner: User) -> bool:
     return Cohort.objects.filter(mentors=mentor, learners=learner).exists()
+
+
+# --- Reads for the web pages: the topic page, the dashboard and the mentor pages ----------
+
+
+@dataclass(frozen=True)
+class TopicTracking:
+    """What one learner has recorded about one topic, as the topic page shows it."""
+
+    status: str
+    notes: str
+    done_resource_ids: frozenset[int]
+
+
+def topic_tracking(*, learner: User, topic: Topic) -> TopicTracking:
+    """The learner's status, private notes and finished resources for ``topic`` (two queries)."""
+    progress = topic_progress_for(learner=learner, topic=topic)
+    done = ResourceProgress.objects.filter(learner=learner, resource__topic_resources__topic=topic)
+    return TopicTracking(
+        status=progress.status,
+        notes=progress.notes,
+        done_resource_ids=frozenset(done.values_list("resource_id", flat=True)),
+    )
+
+
+def topics_in_progress(*, learner: User) -> QuerySet[TopicProgress]:
+    return learner_progress(learner=learner).filter(status=TopicStatus.IN_PROGRESS)
+
+
+def tracks_with_status(*, learner: User | None) -> list[Track]:
+    """Every track with its topics (as ``topics_with_status`` annotates them, but with
+    ``learner_status`` a ``TopicStatus``, so pages can show its label) in two queries."""
+    topics = topics_with_status(learner=learner).order_by("level", "slug")
+    tracks = list(Track.objects.prefetch_related(Prefetch("topics", queryset=topics)))
+    for track in tracks:
+        for topic in track.topics.all():
+            status = topic.learner_status
+            topic.learner_status = TopicStatus(status) if status else None
+    return tracks
+
+
+# --- Reads for the REST API (api/) ------------------------------------------------------------
+# Imported here so this section can grow without touching the module header.
+from datetime import datetime  # noqa: E402
+
+from django.core.exceptions import ValidationError  # noqa: E402
+from django.db.models import CharField, Exists, Max, OuterRef, Prefetch, Subquery, Value  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from progress.models import ResourceProgress  # noqa: E402
+from roadmap.models import GraphVersion  # noqa: E402
+from roadmap.selectors import graph_version, topic_detail  # noqa: E402
+
+
+def roadmap_version_stamp(*, learner: User | None = None) -> str:
+    """What a roadmap read depends on, in one query: the graph version and, for a signed-in
+    learner, their progress (how many rows and when the last one changed).
+
+    Every status or notes change saves its row (``updated_at`` moves) and rows are only
+    removed with their topic (which moves the graph version), so the stamp changes
+    whenever a learner's view of the roadmap does. HTTP ETags are built from it.
+    """
+    if learner is None or not learner.is_authenticated:
+        return f"v{graph_version()}"
+    rows = TopicProgress.objects.filter(learner=learner).order_by()
+    count = rows.values("learner").annotate(n=Count("id")).values("n")
+    last = rows.order_by("-updated_at").values("updated_at")[:1]
+    row = (
+        GraphVersion.objects.filter(id=1)
+        .annotate(progress_count=Subquery(count), progress_last=Subquery(last))
+        .values_list("version", "progress_count", "progress_last")
+        .first()
+    )
+    if row is None:  # nothing was ever edited, so there is no version row yet
+        summary = rows.aggregate(n=Count("id"), last=Max("updated_at"))
+        row = (0, summary["n"], summary["last"])
+    version, count, last = row
+    return f"v{version}:p{count or 0}:{last.isoformat() if last else '-'}"
+
+
+def topics_with_status(*, learner: User | None) -> QuerySet[Topic]:
+    """Topics with their track and ``learner_status``: the learner's status (``not_started``
+    without a row), or None for an anonymous caller."""
+    topics = Topic.objects.select_related("track")
+    if learner is None or not learner.is_authenticated:
+        return topics.annotate(learner_status=Value(None, output_field=CharField()))
+    status = TopicProgress.objects.filter(learner=learner, topic=OuterRef("pk")).values("status")
+    return topics.annotate(
+        learner_status=Coalesce(
+            Subquery(status[:1]), Value(TopicStatus.NOT_STARTED), output_field=CharField()
+        )
+    )
+
+
+def topic_status(*, learner: User | None, topic: Topic) -> str | None:
+    """One learner's status on one topic; None for an anonymous caller."""
+    if learner is None or not learner.is_authenticated:
+        return None
+    rows = TopicProgress.objects.filter(learner=learner, topic=topic)
+    return rows.values_list("status", flat=True).first() or TopicStatus.NOT_STARTED
+
+
+def topic_detail_for(*, slug: str, learner: User | None) -> Topic:
+    """``roadmap.selectors.topic_detail`` plus the learner's ``learner_status`` (one more
+    query when signed in). Raises ``Topic.DoesNotExist``."""
+    topic = topic_detail(slug=slug)
+    topic.learner_status = topic_status(learner=learner, topic=topic)
+    return topic
+
+
+def topic_progress_for(*, learner: User, topic: Topic) -> TopicProgress:
+    """The learner's progress row on ``topic``, or an unsaved not-started one."""
+    progress = TopicProgress.objects.filter(learner=learner, topic=topic).first()
+    return progress or TopicProgress(learner=learner, topic=topic)
+
+
+def resources_done(*, learner: User) -> QuerySet[ResourceProgress]:
+    rows = ResourceProgress.objects.filter(learner=learner).select_related("resource")
+    return rows.order_by("-done_at", "id")
+
+
+ACTIVITY_MAX_DAYS = 366
+ACTIVITY_DEFAULT_DAYS = 365
+
+
+def local_today(*, learner: User, now: datetime | None = None) -> date:
+    """Today's date where the learner is."""
+    return timezone.localdate(now or timezone.now(), timezone=profile_for(learner).zone)
+
+
+def activity_calendar(
+    *, learner: User, start: date | None = None, end: date | None = None, today: date | None = None
+) -> dict:
+    """Per-day activity counts for [start, end] in the learner's time zone.
+
+    Without dates it covers the last 365 days up to today (the learner's); one missing
+    end is filled in from the other. A range over ``ACTIVITY_MAX_DAYS`` days, or one that
+    ends before it starts, is refused with a ``ValidationError``.
+    """
+    today = today or local_today(learner=learner)
+    span = timedelta(days=ACTIVITY_DEFAULT_DAYS - 1)
+    if end is None:
+        end = today if start is None else (start + span if date.max - start > span else date.max)
+    if start is None:
+        start = end - span if end - date.min > span else date.min
+    if end < start:
+        raise ValidationError({"to": f"the range ends ({end}) before it starts ({start})"})
+    days = (end - start).days + 1
+    if days > ACTIVITY_MAX_DAYS:
+        raise ValidationError(
+            {"to": f"the range covers {days} days; ask for at most {ACTIVITY_MAX_DAYS} at a time"}
+        )
+    return {
+        "from": start,
+        "to": end,
+        "time_zone": profile_for(learner).time_zone,
+        "days": activity_per_day(learner=learner, start=start, end=end),
+    }
+
+
+def cohorts_visible_to(*, user: User) -> QuerySet[Cohort]:
+    """Cohorts the user mentors or learns in, with ``is_mentor``, ``learner_count`` and the
+    mentors prefetched. Curators and staff get no wider view: cohorts hold learners' data."""
+    mentored = Cohort.mentors.through.objects.filter(cohort=OuterRef("pk"), user=user)
+    learner_count = (
+        Cohort.learners.through.objects.filter(cohort=OuterRef("pk"))
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Cohort.objects.filter(
+            Q(pk__in=user.mentored_cohorts.values("pk")) | Q(pk__in=user.cohorts.values("pk"))
+        )
+        .annotate(is_mentor=Exists(mentored), learner_count=Coalesce(Subquery(learner_count), 0))
+        .prefetch_related(Prefetch("mentors", queryset=User.objects.order_by("username")))
+        .order_by("name", "id")
+    )
+
+
+def cohort_for_mentor(*, mentor: User, cohort_id: int) -> Cohort:
+    """The cohort, if ``mentor`` mentors it; ``Cohort.DoesNotExist`` otherwise (so callers
+    can answer 404 and not reveal that someone else's cohort exists)."""
+    return Cohort.objects.get(pk=cohort_id, mentors=mentor)
+
+
+def cohort_members(*, cohort: Cohort) -> QuerySet[User]:
+    """The cohort's learners with ``topics_done``, ``topics_in_progress`` and ``last_active_at``."""
+
+    def count(status: str):
+        rows = TopicProgress.objects.filter(learner=OuterRef("pk"), status=status).order_by()
+        return Coalesce(Subquery(rows.values("learner").annotate(n=Count("id")).values("n")), 0)
+
+    activities = Activity.objects.filter(learner=OuterRef("pk")).order_by("-occurred_at")
+    last_activity = activities.values("occurred_at")
+    return cohort.learners.annotate(
+        topics_done=count(TopicStatus.DONE),
+        topics_in_progress=count(TopicStatus.IN_PROGRESS),
+        last_active_at=Subquery(last_activity[:1]),
+    ).order_by("username")
+
+
+def cohort_member(*, cohort: Cohort, username: str) -> User:
+    """A learner of the cohort by username; ``User.DoesNotExist`` if they are not in it."""
+    return cohort.learners.get(username=username)

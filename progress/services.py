@@ -114,3 +114,19 @@ def profile_update(*, learner: User, **fields) -> LearnerProfile:
     profile.full_clean()
     profile.save()
     return profile
+
+
+@transaction.atomic
+def account_update(*, user: User, email: str | None = None, **profile_fields) -> LearnerProfile:
+    """Change a user's email and/or profile settings together: all of it or none of it.
+
+    Raises
+    ------
+    ValidationError
+        Field errors from the user or profile validators (an unknown time zone, say).
+    """
+    if email is not None and email != user.email:
+        user.email = email
+        user.full_clean(exclude=["password"], validate_unique=False)
+        user.save(update_fields=["email"])
+    return profile_update(learner=user, **profile_fields)

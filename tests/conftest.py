@@ -9,6 +9,12 @@ from tests.factories import CohortFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # PBKDF2 at full strength costs ~0.5 s a user; tests are not attacking their own hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_caches(settings, tmp_path):
     # Each test gets its own cache and broker folder so no state leaks between tests
     # (or between xdist workers).
