@@ -198,6 +198,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "status" field; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PrerequisiteKindEnum": "roadmap.models.PrerequisiteKind",
+        "ResourceKindEnum": "roadmap.models.ResourceKind",
+        "QuestionKindEnum": "quizzes.models.QuestionKind",
+        "LinkHealthEnum": "roadmap.models.LinkHealth",
+        "TopicStatusEnum": "progress.models.TopicStatus",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------

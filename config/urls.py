@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("paths/", include("roadmap.path_urls")),
+    path("reviews/", include("quizzes.urls")),
     path("", include("progress.urls")),
     path("", include("roadmap.urls")),
 ]

@@ -23,9 +23,13 @@ def build_roadmap_graph() -> nx.DiGraph:
 
     Nodes are topic slugs with ``title``, ``hours``, ``track``, ``level`` and
     ``resources`` (core first); edges carry ``kind`` and ``reason``.
+    ``graph.graph["tracks"]`` maps each track slug that has topics to its ``title`` and
+    ``topics`` (slugs), tracks in roadmap order, so track goals need no query of their own.
     """
     graph = nx.DiGraph()
-    for topic in Topic.objects.values("id", "slug", "title", "hours", "level", "track__slug"):
+    tracks = graph.graph["tracks"] = {}
+    rows = Topic.objects.values("id", "slug", "title", "hours", "level", "track__slug", "track__title")
+    for topic in rows.order_by("track__position", "slug"):
         graph.add_node(
             topic["slug"],
             id=topic["id"],
@@ -35,6 +39,8 @@ def build_roadmap_graph() -> nx.DiGraph:
             track=topic["track__slug"],
             resources=[],
         )
+        track = tracks.setdefault(topic["track__slug"], {"title": topic["track__title"], "topics": []})
+        track["topics"].append(topic["slug"])
     for source, target, kind, reason in Prerequisite.objects.values_list(
         "from_topic__slug", "to_topic__slug", "kind", "reason"
     ):

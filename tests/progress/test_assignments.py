@@ -27,7 +27,6 @@ from roadmap import editing
 from roadmap.models import Topic
 from roadmap.selectors import graph_version
 from tests.factories import (
-    CohortFactory,
     PrerequisiteFactory,
     TopicFactory,
     TopicProgressFactory,
@@ -43,12 +42,18 @@ IN_A_MONTH = TODAY + timedelta(days=30)
 def roadmap(db):
     math = TrackFactory(slug="math", title="Mathematics", position=1)
     ml = TrackFactory(slug="ml", title="Machine learning", position=2)
-    hours = {"linear-algebra": 10, "calculus": 10, "probability": 10, "ml-basics": 20, "deep-learning": 40}
+    hours = {
+        "linear-algebra": 10,
+        "calculus": 10,
+        "probability": 10,
+        "ml-basics": 20,
+        "deep-learning": 40,
+    }
+    in_math = {"linear-algebra", "calculus", "probability"}
     made = {
-        slug: TopicFactory(slug=slug, track=math if slug in {"linear-algebra", "calculus", "probability"} else ml,
-                           hours=spent)
+        slug: TopicFactory(slug=slug, track=math if slug in in_math else ml, hours=spent)
         for slug, spent in hours.items()
-    }  # fmt: skip
+    }
     for before, after in [
         ("linear-algebra", "calculus"), ("calculus", "ml-basics"), ("probability", "ml-basics"),
         ("ml-basics", "deep-learning"),
@@ -75,11 +80,13 @@ def assign(by, goals=("deep-learning",), due=IN_A_MONTH, **whom):
     return assignment_create(created_by=by, goals=list(goals), due_date=due, today=TODAY, **whom)
 
 
-# --- Setting and removing assignments --------------------------------------------------------------
+# --- Setting and removing assignments -------------------------------------------------------------
 
 
 def test_a_mentor_assigns_goals_to_a_learner_of_their_cohort(roadmap, mentor, alice):
-    assignment = assign(mentor, ["ml-basics", "deep-learning"], learner=alice, note="Before the project starts.")
+    assignment = assign(
+        mentor, ["ml-basics", "deep-learning"], learner=alice, note="Before the project starts."
+    )
     assert {t.slug for t in assignment.goals.all()} == {"ml-basics", "deep-learning"}
     assert (assignment.learner, assignment.cohort, assignment.created_by) == (alice, None, mentor)
     assert assignment.graph_version == graph_version()
@@ -120,7 +127,9 @@ def test_a_mentor_may_not_assign_to_a_cohort_they_do_not_mentor(roadmap, mentor,
     ],
     ids=["past due date", "unknown goal", "no goals"],
 )
-def test_a_refused_assignment_names_the_problem_and_writes_nothing(roadmap, mentor, alice, changes, message):
+def test_a_refused_assignment_names_the_problem_and_writes_nothing(
+    roadmap, mentor, alice, changes, message
+):
     with pytest.raises(ValidationError) as refused:
         assign(mentor, learner=alice, **changes)
     assert message in str(refused.value)
@@ -136,7 +145,9 @@ def test_due_today_is_fine(roadmap, mentor, alice):
     assert assign(mentor, learner=alice, due=TODAY).due_date == TODAY
 
 
-def test_the_mentor_who_set_it_removes_an_assignment_and_others_cannot(roadmap, mentor, other_mentor, alice):
+def test_the_mentor_who_set_it_removes_an_assignment_and_others_cannot(
+    roadmap, mentor, other_mentor, alice
+):
     assignment = assign(mentor, learner=alice)
     for outsider in (other_mentor, alice):
         with pytest.raises(PermissionDenied):
@@ -145,10 +156,12 @@ def test_the_mentor_who_set_it_removes_an_assignment_and_others_cannot(roadmap, 
     assert not Assignment.objects.exists()
 
 
-# --- Who sees what ----------------------------------------------------------------------------------
+# --- Who sees what --------------------------------------------------------------------------------
 
 
-def test_a_learner_sees_their_own_and_their_cohorts_assignments(roadmap, mentor, other_mentor, alice, bob, cohort):
+def test_a_learner_sees_their_own_and_their_cohorts_assignments(
+    roadmap, mentor, other_mentor, alice, bob, cohort
+):
     own = assign(mentor, learner=alice)
     cohorts = assign(mentor, ["calculus"], cohort=cohort, due=IN_A_MONTH + timedelta(days=1))
     assign(other_mentor, learner=bob)
@@ -156,7 +169,9 @@ def test_a_learner_sees_their_own_and_their_cohorts_assignments(roadmap, mentor,
     assert len(assignments_for_learner(learner=bob)) == 1
 
 
-def test_a_mentor_sees_what_they_set_and_what_concerns_their_cohorts(roadmap, mentor, other_mentor, alice, bob, carol):
+def test_a_mentor_sees_what_they_set_and_what_concerns_their_cohorts(
+    roadmap, mentor, other_mentor, alice, bob, carol
+):
     by_carol_for_alice = assign(carol, learner=alice)
     by_carol_for_bob = assign(carol, learner=bob)
     assert list(assignments_for_mentor(mentor=mentor)) == [by_carol_for_alice]
@@ -164,12 +179,17 @@ def test_a_mentor_sees_what_they_set_and_what_concerns_their_cohorts(roadmap, me
     assert list(assignments_for_mentor(mentor=other_mentor)) == [by_carol_for_bob]
 
 
-# --- How far a learner is ----------------------------------------------------------------------------
+# --- How far a learner is -------------------------------------------------------------------------
 
 
 def test_a_learners_remaining_path_comes_from_their_current_progress(roadmap, mentor, alice):
     today = local_today(learner=alice)  # with_progress projects from the learner's real today
-    assignment_create(created_by=mentor, goals=["deep-learning"], learner=alice, due_date=today + timedelta(days=30))
+    assignment_create(
+        created_by=mentor,
+        goals=["deep-learning"],
+        learner=alice,
+        due_date=today + timedelta(days=30),
+    )
     weekly_hours(alice, 35)
     know(alice, "linear-algebra", "calculus", "probability")
     [shown] = with_progress(assignments=assignments_for_learner(learner=alice), viewer=alice)
@@ -218,13 +238,15 @@ def test_an_assignment_is_marked_updated_once_the_roadmap_changes(roadmap, mento
     assert shown.progress["remaining_hours"] == 100  # the new hours, not those at assignment time
 
 
-def test_a_mentor_reading_a_cohort_assignment_gets_no_single_learners_progress(roadmap, mentor, cohort):
+def test_a_mentor_reading_a_cohort_assignment_gets_no_single_learners_progress(
+    roadmap, mentor, cohort
+):
     assign(mentor, cohort=cohort)
     [shown] = with_progress(assignments=assignments_for_mentor(mentor=mentor), viewer=mentor)
     assert shown.progress is None
 
 
-# --- The mentor's view of a cohort ------------------------------------------------------------------
+# --- The mentor's view of a cohort ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -284,7 +306,9 @@ def test_only_the_cohorts_mentors_read_its_progress(classroom, other_mentor):
         cohort_progress(cohort=classroom, mentor=other_mentor, today=TODAY)
 
 
-def test_the_cohort_view_costs_the_same_queries_for_four_learners_or_forty(classroom, mentor, roadmap):
+def test_the_cohort_view_costs_the_same_queries_for_four_learners_or_forty(
+    classroom, mentor, roadmap
+):
     with CaptureQueriesContext(connection) as few:
         cohort_progress(cohort=classroom, mentor=mentor, today=TODAY)
     for n in range(36):

@@ -1,0 +1,46 @@
+"""Personalised learning paths (``roadmap.learning_paths``).
+
+* ``POST /paths/``: anyone. Signed in, your progress, weekly hours and time zone fill
+  in what you leave out; anonymous callers list what they know in ``known``.
+* ``GET /me/ready/``: what you can start today.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.response import Response
+
+from api.paths import serializers
+from api.views import APIView
+from roadmap import learning_paths
+
+
+class PathView(APIView):
+    permission_classes = [permissions.AllowAny]
+    idempotent_writes = False  # computes, never writes: nothing to replay
+
+    @extend_schema(
+        summary="Your learning path to some topics or tracks: ordered steps, why each, and dates",
+        description=(
+            "Works out what you still need for the goals, in an order where every prerequisite "
+            "comes first, explains each step, picks the resource to start with and dates the "
+            "steps at your weekly hours. Anonymous callers must send `known`. Unknown slugs, "
+            "goals you already know and hours per week of 0 or less are refused with 400."
+        ),
+        request=serializers.PathRequestSerializer,
+        responses=serializers.PathSerializer,
+    )
+    def post(self, request):
+        query = serializers.PathRequestSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        path = learning_paths.path_for(learner=request.user, **query.validated_data)
+        return Response(serializers.PathSerializer(path).data)
+
+
+class ReadyView(APIView):
+    @extend_schema(
+        summary="Topics you can start today: not known, every required prerequisite known",
+        responses=serializers.ReadyTopicSerializer(many=True),
+    )
+    def get(self, request):
+        topics = learning_paths.ready_for(learner=request.user)
+        return Response(serializers.ReadyTopicSerializer(topics, many=True).data)

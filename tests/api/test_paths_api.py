@@ -1,0 +1,188 @@
+"""POST /api/v1/paths/ and GET /api/v1/me/ready/, on the small roadmap of ``conftest``:
+
+linear-algebra ──▶ calculus ──▶ deep-learning
+"""
+
+import pytest
+from django.urls import include, path
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+
+from progress.models import LearnerProfile
+from progress.selectors import local_today
+from roadmap.learning_paths import MAX_GOALS, MAX_KNOWN
+from roadmap.selectors import graph_version
+from tests.factories import (
+    PrerequisiteFactory,
+    TopicFactory,
+    TopicProgressFactory,
+    TopicResourceFactory,
+)
+
+pytestmark = pytest.mark.urls("tests.api.urls_paths")
+
+URL = "/api/v1/paths/"
+READY = "/api/v1/me/ready/"
+MONDAY = "2026-03-02"
+
+
+def test_anyone_gets_a_path_by_listing_what_they_know(anonymous, roadmap):
+    response = anonymous.post(
+        URL, {"goals": ["deep-learning"], "known": [], "hours_per_week": 10, "start_date": MONDAY}
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [step["topic"] for step in body["steps"]] == [
+        "linear-algebra",
+        "calculus",
+        "deep-learning",
+    ]
+    first = body["steps"][0]
+    assert first == {
+        "topic": "linear-algebra",
+        "title": "Linear algebra",
+        "hours": 5,
+        "why": "Needed for Deep learning via Calculus",
+        "needed_for": ["deep-learning"],
+        "chain": ["linear-algebra", "calculus", "deep-learning"],
+        "resource": first["resources"][0],
+        "resources": [
+            {
+                "id": roadmap.book.pk, "slug": "ladr", "title": "Linear Algebra Done Right", "kind": "book",
+                "access": "free", "url": roadmap.book.url, "health": "ok", "role": "core", "locator": "ch. 1-3",
+            }
+        ],
+        "week": 1,
+        "start": "2026-03-02",
+        "end": "2026-03-05",
+    }  # fmt: skip
+    assert body["total_hours"] == 50
+    assert body["finish_date"] == "2026-04-05"  # 50 hours at 10 a week: 35 days
+    assert body["ready_now"] == ["linear-algebra"]
+    assert body["graph_version"] == graph_version()
+    assert body["goals"] == ["deep-learning"]
+
+
+def test_anonymous_callers_must_say_what_they_know(anonymous, roadmap):
+    response = anonymous.post(URL, {"goals": ["deep-learning"]})
+    assert response.status_code == 400
+    assert "list the topics you already know in `known`" in response.json()["known"][0]
+
+
+def test_a_signed_in_learners_progress_and_settings_fill_in_the_rest(as_alice, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap.linear_algebra, status="done")
+    LearnerProfile.objects.filter(user=alice).update(hours_per_week=45)
+    body = as_alice.post(URL, {"goals": ["deep-learning"]}).json()
+    assert [step["topic"] for step in body["steps"]] == ["calculus", "deep-learning"]
+    assert body["hours_per_week"] == 45
+    assert body["start_date"] == local_today(learner=alice).isoformat()
+
+
+def test_an_explicit_known_list_overrides_the_learners_progress(as_alice, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap.linear_algebra, status="done")
+    body = as_alice.post(URL, {"goals": ["calculus"], "known": []}).json()
+    assert [step["topic"] for step in body["steps"]] == ["linear-algebra", "calculus"]
+
+
+def test_a_track_is_a_goal_too(anonymous, roadmap):
+    body = anonymous.post(URL, {"goals": ["math"], "known": []}).json()
+    assert [step["topic"] for step in body["steps"]] == ["linear-algebra", "calculus"]
+    assert body["goals"] == ["calculus"]
+
+
+def test_topics_flagged_for_review_can_be_relearnt(as_alice, alice, roadmap):
+    TopicProgressFactory(
+        learner=alice, topic=roadmap.linear_algebra, status="done", needs_review=True
+    )
+    trusting = as_alice.post(URL, {"goals": ["calculus"]}).json()
+    careful = as_alice.post(URL, {"goals": ["calculus"], "needs_review_as_unknown": True}).json()
+    assert [step["topic"] for step in trusting["steps"]] == ["calculus"]
+    assert [step["topic"] for step in careful["steps"]] == ["linear-algebra", "calculus"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"goals": ["astrology"], "known": []}, "detail", "unknown topic(s) or track(s): 'astrology'"),
+        ({"goals": ["calculus"], "known": ["alchemy"]}, "detail", "unknown topic(s): 'alchemy'"),
+        ({"goals": ["calculus"], "known": ["calculus"]}, "detail", "goal(s) already known: 'calculus'"),
+        ({"goals": ["calculus"], "known": [], "hours_per_week": 0}, "hours_per_week", "more than 0"),
+        ({"goals": ["calculus"], "known": [], "hours_per_week": -3}, "hours_per_week", "more than 0"),
+        ({"goals": [], "known": []}, "goals", "This list may not be empty."),
+        ({"goals": ["calculus"] * (MAX_GOALS + 1), "known": []}, "goals", f"no more than {MAX_GOALS}"),
+        ({"goals": ["calculus"], "known": ["x"] * (MAX_KNOWN + 1)}, "known", f"no more than {MAX_KNOWN}"),
+        ({"goals": "calculus", "known": []}, "goals", "Expected a list"),
+        ({"goals": ["calculus"], "known": [], "preferred_kinds": ["hologram"]}, "preferred_kinds", "'hologram'"),
+        ({"goals": ["calculus"], "known": [], "start_date": "soon"}, "start_date", "Date has wrong format"),
+    ],
+    ids=[
+        "unknown goal", "unknown known topic", "goal already known", "no hours", "negative hours",
+        "no goals", "too many goals", "too many known", "goals not a list", "unknown kind", "bad date",
+    ],
+)  # fmt: skip
+def test_a_bad_request_is_a_400_naming_the_problem(anonymous, roadmap, body, field, message):
+    response = anonymous.post(URL, body)
+    assert response.status_code == 400
+    errors = response.json()[field]
+    assert message in (errors if isinstance(errors, str) else " ".join(map(str, errors)))
+
+
+def test_a_long_path_costs_no_more_queries_than_a_short_one(
+    as_alice, alice, roadmap, django_assert_max_num_queries
+):
+    previous = roadmap.deep_learning
+    for n in range(60):
+        topic = TopicFactory(slug=f"after-{n:02d}", track=roadmap.ml, hours=3)
+        TopicResourceFactory(topic=topic)
+        PrerequisiteFactory(from_topic=previous, to_topic=topic)
+        previous = topic
+    as_alice.post(URL, {"goals": ["calculus"]})  # the first request of a version builds the graph
+    with django_assert_max_num_queries(6):
+        short = as_alice.post(URL, {"goals": ["calculus"]})
+    with django_assert_max_num_queries(6):
+        long = as_alice.post(URL, {"goals": ["after-59"]})
+    assert (len(short.json()["steps"]), len(long.json()["steps"])) == (2, 63)
+
+
+def test_ready_lists_what_the_learner_can_start_today(as_alice, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap.linear_algebra, status="done")
+    response = as_alice.get(READY)
+    assert response.status_code == 200
+    assert response.json() == [
+        {"topic": "calculus", "title": "Calculus", "track": "math", "level": "beginner", "hours": 5}
+    ]
+
+
+def test_ready_needs_a_signed_in_learner(anonymous, roadmap):
+    assert anonymous.get(READY).status_code == 401
+
+
+def test_the_endpoints_are_documented_without_warnings():
+    GENERATOR_STATS.reset()
+    generator = SchemaGenerator(
+        patterns=[
+            path("api/v1/", include("api.paths.urls")),
+            path("api/v1/", include("api.assignments.urls")),
+        ]
+    )
+    schema = generator.get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert not GENERATOR_STATS, "drf-spectacular warned about the paths or assignments API"
+    operations = schema["paths"]
+    assert set(operations) == {
+        "/api/v1/paths/", "/api/v1/me/ready/", "/api/v1/assignments/", "/api/v1/assignments/{id}/",
+        "/api/v1/cohorts/{cohort_id}/progress/",
+    }  # fmt: skip
+    assert operations["/api/v1/paths/"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ] == {"$ref": "#/components/schemas/PathRequestRequest"}
+    assert {} in operations["/api/v1/paths/"]["post"]["security"]  # anonymous callers welcome
+    for methods in operations.values():
+        for operation in methods.values():
+            assert operation["summary"]
+            assert (
+                "200" in operation["responses"]
+                or "201" in operation["responses"]
+                or "204" in operation["responses"]
+            )

@@ -1,0 +1,144 @@
+"""The learning-path page at /paths/: a plain GET form, the path, and the learner's assignments.
+
+linear-algebra ──▶ calculus ──▶ deep-learning
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from progress.assignments import assignment_create
+from progress.models import LearnerProfile
+from progress.selectors import local_today
+from roadmap import editing
+from tests.factories import (
+    PrerequisiteFactory,
+    ResourceFactory,
+    TopicFactory,
+    TopicProgressFactory,
+    TopicResourceFactory,
+    TrackFactory,
+)
+
+pytestmark = pytest.mark.urls("tests.roadmap.urls_with_paths")
+
+URL = "/paths/"
+
+
+@pytest.fixture
+def roadmap(db):
+    math = TrackFactory(slug="math", title="Mathematics", position=1)
+    ml = TrackFactory(slug="ml", title="Machine learning", position=2)
+    la = TopicFactory(slug="linear-algebra", title="Linear algebra", track=math, hours=10)
+    calc = TopicFactory(slug="calculus", title="Calculus", track=math, hours=10)
+    dl = TopicFactory(slug="deep-learning", title="Deep learning", track=ml, hours=40)
+    PrerequisiteFactory(from_topic=la, to_topic=calc)
+    PrerequisiteFactory(from_topic=calc, to_topic=dl)
+    book = ResourceFactory(
+        slug="mml", title="Mathematics for Machine Learning", url="https://mml-book.github.io/"
+    )
+    TopicResourceFactory(topic=la, resource=book, locator="ch. 2")
+    return {"linear-algebra": la, "calculus": calc, "deep-learning": dl}
+
+
+def test_the_page_offers_topics_and_whole_tracks_as_goals(client, roadmap):
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<option value="track:math">Mathematics (whole track)</option>' in page
+    assert '<option value="deep-learning">Deep learning</option>' in page
+    assert 'method="get"' in page and "Your path appears here." in page
+
+
+def test_a_visitor_ticks_what_they_know_and_sees_the_path(client, roadmap):
+    response = client.get(
+        URL, {"goals": "deep-learning", "known": "linear-algebra", "hours_per_week": "10"}
+    )
+    assert response.status_code == 200
+    path = response.context["path"]
+    assert [step["topic"] for step in path["steps"]] == ["calculus", "deep-learning"]
+    page = response.content.decode()
+    assert "Needed for Deep learning." in page
+    assert "2 steps, 50 hours" in page
+    assert f'<strong id="finish-date">{path["finish_date"]}</strong>' in page
+
+
+def test_a_learner_sees_why_each_step_is_there_where_to_start_and_when(client, alice, roadmap):
+    LearnerProfile.objects.filter(user=alice).update(hours_per_week=7)
+    client.force_login(alice)
+    response = client.get(URL, {"goals": "deep-learning"})
+    page = response.content.decode()
+    today = local_today(learner=alice)
+    assert "Needed for Deep learning via Calculus." in page
+    assert (
+        '<a href="https://mml-book.github.io/" rel="noopener nofollow">'
+        "Mathematics for Machine Learning</a> (ch. 2)"
+        in page
+    )
+    assert f"10 h · week 1 · {today}" in page
+    # 60 hours at 7 a week, an hour a day, the first day included.
+    assert f'<strong id="finish-date">{today + timedelta(days=59)}</strong>' in page
+    assert "Ready now" in page
+
+
+def test_a_learners_progress_shortens_the_path(client, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap["linear-algebra"], status="done")
+    client.force_login(alice)
+    steps = client.get(URL, {"goals": "deep-learning"}).context["path"]["steps"]
+    assert [step["topic"] for step in steps] == ["calculus", "deep-learning"]
+
+
+def test_a_whole_track_can_be_the_goal(client, roadmap):
+    response = client.get(URL, {"goals": "track:math"})
+    assert [step["topic"] for step in response.context["path"]["steps"]] == [
+        "linear-algebra",
+        "calculus",
+    ]
+
+
+def test_with_htmx_only_the_path_is_sent(client, roadmap):
+    response = client.get(URL, {"goals": "calculus"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page and "<form" not in page
+    assert "Needed for Calculus." in page
+
+
+def test_an_unknown_goal_is_refused_with_the_form_saying_so(client, roadmap):
+    response = client.get(URL, {"goals": "astrology"})
+    assert response.status_code == 400
+    assert (
+        "Select a valid choice. astrology is not one of the available choices."
+        in response.content.decode()
+    )
+
+
+def test_a_goal_already_known_is_refused_with_the_engines_message(client, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap["linear-algebra"], status="done")
+    client.force_login(alice)
+    response = client.get(URL, {"goals": "linear-algebra"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "goal(s) already known: &#x27;linear-algebra&#x27;" in response.content.decode()
+
+
+def test_a_learner_sees_their_assignments_with_the_path_left(client, alice, mentor, roadmap):
+    today = local_today(learner=alice)
+    assignment = assignment_create(
+        created_by=mentor, goals=["calculus"], learner=alice, due_date=today + timedelta(days=30),
+        note="Before the deep learning module.",
+    )  # fmt: skip
+    TopicProgressFactory(learner=alice, topic=roadmap["linear-algebra"], status="done")
+    editing.topic_update(topic=roadmap["calculus"], hours=12)
+    client.force_login(alice)
+    page = client.get(URL).content.decode()
+    assert f'id="assignment-{assignment.pk}"' in page
+    assert "Before the deep learning module." in page
+    assert "12 hours left" in page and "on track" in page
+    assert "Updated" in page
+    assert f'href="{URL}?goals=calculus"' in page
+
+
+def test_a_visitor_is_invited_to_log_in_and_sees_no_assignments(client, roadmap):
+    page = client.get(URL).content.decode()
+    assert "to use your own progress and settings" in page
+    assert "Your assignments" not in page
