@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "quizzes.tasks.optimise_parameters",
         "schedule": crontab(day_of_month=1, hour=4, minute=30),
     },
+    # Nightly: resources' link health (the due ones, in chunks grouped by host).
+    "roadmap-check-due-links": {"task": "roadmap.tasks.check_due_links", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Link health -----------------------------------------------------------------------------

@@ -32,6 +32,11 @@ class Question(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="question_kind_valid"),
         ]
+        indexes = [
+            # Retired questions are few: card reads exclude them by this tiny index instead of
+            # joining every card to its question.
+            models.Index(fields=["id"], condition=Q(is_active=False), name="question_retired"),
+        ]
 
     def __str__(self):
         return self.key
@@ -66,7 +71,12 @@ class Card(models.Model):
             models.CheckConstraint(condition=Q(state__in=CardState.values), name="card_state_valid"),
         ]
         indexes = [
-            models.Index(fields=["learner", "due"], name="card_learner_due"),
+            # The due queue reads reviews and new cards separately, each in (due, id) order
+            # with a LIMIT. New cards stay due at their enrolment time, so in one shared
+            # (learner, due) index they sat ahead of every overdue review and were scanned
+            # past on each call; one partial index per side keeps both reads short.
+            models.Index(fields=["learner", "due", "id"], condition=~Q(state="new"), name="card_review_queue"),
+            models.Index(fields=["learner", "due", "id"], condition=Q(state="new"), name="card_new_queue"),
             models.Index(fields=["learner", "topic"], name="card_learner_topic"),
         ]
 

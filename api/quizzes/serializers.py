@@ -1,0 +1,230 @@
+"""Shapes of the review and question endpoints. Parsing only; the rules live in quizzes.services."""
+
+import re
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.fields import SlugReferenceField
+from quizzes.models import Card, Question, QuestionKind
+from quizzes.services import ReviewInput
+from roadmap.models import Resource, Topic
+
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": 5000, "description": "Free-recall answer text."},
+            {"type": "integer", "minimum": 0, "description": "Index of the chosen choice."},
+            {"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": 50},
+        ]
+    }
+)
+class AnswerField(serializers.Field):
+    """Free text, or for multiple choice the chosen index (or indexes)."""
+
+    default_error_messages = {
+        "invalid": "send text, a choice index, or a list of choice indexes",
+        "too_long": "an answer is at most 5000 characters",
+        "unstorable": "an answer cannot contain NUL or lone surrogate characters",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if len(data) > 5000:
+                self.fail("too_long")
+            if _UNSTORABLE.search(data):  # PostgreSQL refuses them with a server error
+                self.fail("unstorable")
+            return data
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        if isinstance(data, list) and 0 < len(data) <= 50:
+            if all(isinstance(i, int) and not isinstance(i, bool) for i in data):
+                return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    card = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Id of one of your cards."
+    )
+    rating = serializers.IntegerField(
+        min_value=1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Optional for multiple choice (graded for you).",
+    )
+    answer = AnswerField(required=False, allow_null=True)
+    reviewed_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the review was made; defaults to now, required in a batch.",
+    )
+    duration_ms = serializers.IntegerField(
+        min_value=0, max_value=86_400_000, required=False, allow_null=True
+    )
+    client_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        help_text="Your id for this review; a review sent again with the same id is applied once.",
+    )
+
+    def validate(self, attrs):
+        if attrs.get("rating") is None and attrs.get("answer") is None:
+            raise serializers.ValidationError({"rating": ["send a rating (1-4) or an answer"]})
+        return attrs
+
+    def to_input(self) -> ReviewInput:
+        data = self.validated_data
+        return ReviewInput(
+            card_id=data["card"],
+            rating=data.get("rating"),
+            answer=data.get("answer"),
+            reviewed_at=data.get("reviewed_at"),
+            duration_ms=data.get("duration_ms"),
+            client_id=data.get("client_id"),
+        )
+
+
+class CardStateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Card
+        fields = ["id", "state", "due", "last_review", "reps", "lapses", "stability", "difficulty"]
+
+
+class ReviewResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the review in what you sent.")
+    client_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["applied", "duplicate", "rejected"])
+    review = serializers.IntegerField(source="review.pk", allow_null=True, default=None)
+    rating = serializers.IntegerField(source="review.rating", allow_null=True, default=None)
+    correct = serializers.BooleanField(source="review.correct", allow_null=True, default=None)
+    card = CardStateSerializer(allow_null=True)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ReviewBatchResultSerializer(serializers.Serializer):
+    results = ReviewResultSerializer(many=True)
+
+
+class ButtonPreviewSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due = serializers.DateTimeField()
+    interval = serializers.CharField(help_text='Short label such as "10m", "3d", "2.5mo".')
+
+
+class PreviewsSerializer(serializers.Serializer):
+    """The four answer buttons, keyed by rating "1" (Again) to "4" (Easy)."""
+
+    def get_fields(self):
+        return {str(rating): ButtonPreviewSerializer() for rating in (1, 2, 3, 4)}
+
+    def to_representation(self, instance):
+        return {str(button.rating): ButtonPreviewSerializer(button).data for button in instance}
+
+
+class TopicBriefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class QuestionForLearnerSerializer(serializers.ModelSerializer):
+    """What a learner sees before answering: never the answer or which choice is right."""
+
+    class Meta:
+        model = Question
+        fields = ["kind", "prompt", "choices"]
+
+
+class DueCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="card.pk")
+    topic = TopicBriefSerializer(source="card.topic")
+    question = QuestionForLearnerSerializer(source="card.question")
+    state = serializers.CharField(source="card.state")
+    due = serializers.DateTimeField(source="card.due")
+    previews = PreviewsSerializer()
+
+
+class DueQueuePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    reviews_left = serializers.IntegerField(help_text="Reviews still allowed today.")
+    new_left = serializers.IntegerField(help_text="New cards still allowed today.")
+    next_due = serializers.DateTimeField(
+        allow_null=True, help_text="With nothing due: when the next card is."
+    )
+    results = DueCardSerializer(many=True)
+
+
+class ForecastQuerySerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1, max_value=365, default=30, help_text="Local days, today first."
+    )
+
+
+class ForecastDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    due = serializers.IntegerField()
+
+
+class ForecastSerializer(serializers.Serializer):
+    time_zone = serializers.CharField()
+    days = ForecastDaySerializer(many=True)
+
+
+class TopicMasterySerializer(serializers.Serializer):
+    topic = serializers.SlugField(source="topic.slug")
+    mastery = serializers.FloatField(source="mastery.mastery", allow_null=True)
+    mean_retrievability = serializers.FloatField(
+        source="mastery.mean_retrievability", allow_null=True
+    )
+    coverage = serializers.FloatField(source="mastery.coverage")
+    cards = serializers.IntegerField(source="mastery.cards")
+    reviewed = serializers.IntegerField(source="mastery.reviewed")
+    needs_review = serializers.BooleanField()
+    desired_retention = serializers.FloatField()
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A quiz question as curators see it, correct answers included."""
+
+    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id", "key", "topic", "kind", "prompt", "answer", "choices", "correct_choices",
+            "explanation", "source", "is_active", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class QuestionWriteSerializer(serializers.Serializer):
+    """A question's fields as curators send them; quizzes.services checks that they agree."""
+
+    key = serializers.SlugField(max_length=120, help_text="Stable key, unique across questions.")
+    topic = SlugReferenceField(queryset=Topic.objects.all())
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField(max_length=5000)
+    answer = serializers.CharField(max_length=5000, help_text="Shown after the learner responds.")
+    choices = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=20, required=False,
+        help_text="Multiple choice: the options, in order. Empty for free recall.",
+    )  # fmt: skip
+    correct_choices = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=19), max_length=20, required=False,
+        help_text="Multiple choice: indexes into choices of the right options.",
+    )  # fmt: skip
+    explanation = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+    source = SlugReferenceField(queryset=Resource.objects.all(), required=False, allow_null=True)
+    is_active = serializers.BooleanField(
+        required=False, help_text="False retires the question: its cards leave every queue."
+    )

@@ -1,0 +1,232 @@
+"""Review and quiz-question endpoints: parse, call one selector or service, render.
+
+Learners only ever reach their own cards: every read and write is filtered by
+``request.user``, so someone else's card id is a 404 like a missing one.
+"""
+
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from api.pagination import PageNumberPagination
+from api.quizzes import serializers as s
+from api.views import APIView, EditableViewSet
+from progress.selectors import profile_for
+from quizzes import selectors, services
+from quizzes.models import Card, Question, QuestionKind
+from roadmap.models import Topic
+
+
+class IsCurator(BasePermission):
+    message = "Only curators can read and edit quiz questions."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_curator)
+
+
+class DueReviewsView(APIView):
+    @extend_schema(
+        tags=["reviews"],
+        summary="Your cards due now",
+        description=(
+            "Reviews first (by due time), then new cards, within today's limits in your time "
+            "zone; cards of one topic are spread apart. Each card carries what each answer "
+            "button would schedule."
+        ),
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Cards per page (at most 200)."
+            ),
+        ],
+        responses=s.DueQueuePageSerializer,
+    )
+    def get(self, request):
+        now = timezone.now()
+        queue = selectors.due_queue(learner=request.user, now=now)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queue.card_ids, request, view=self)
+        settings = selectors.scheduler_settings_for(profile_for(request.user))
+        cards = [
+            {
+                "card": card,
+                "previews": selectors.review_previews(card=card, now=now, settings=settings),
+            }
+            for card in selectors.due_cards(learner=request.user, card_ids=page)
+        ]
+        return Response(
+            s.DueQueuePageSerializer(
+                {
+                    "count": paginator.page.paginator.count,
+                    "next": paginator.get_next_link(),
+                    "previous": paginator.get_previous_link(),
+                    "reviews_left": queue.reviews_left,
+                    "new_left": queue.new_left,
+                    "next_due": queue.next_due,
+                    "results": cards,
+                }
+            ).data
+        )
+
+
+class ReviewSubmitView(APIView):
+    @extend_schema(
+        tags=["reviews"],
+        summary="Submit a review, or a batch of offline reviews",
+        description=(
+            "One object is a live review. A list is an offline batch: applied in `reviewed_at` "
+            "order, each item accepted or rejected on its own, and idempotent by `client_id` "
+            "(required in a batch), so sending the same batch twice changes nothing."
+        ),
+        request=PolymorphicProxySerializer(
+            component_name="ReviewSubmission",
+            serializers=[s.ReviewInputSerializer, s.ReviewInputSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={
+            201: OpenApiResponse(s.ReviewResultSerializer, description="The review was applied."),
+            200: PolymorphicProxySerializer(
+                component_name="ReviewSubmissionResult",
+                serializers=[s.ReviewResultSerializer, s.ReviewBatchResultSerializer],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            400: OpenApiResponse(description="Bad input; the errors name the field."),
+            404: OpenApiResponse(description="You have no card with that id."),
+        },
+    )
+    def post(self, request):
+        if isinstance(request.data, list):
+            return self._batch(request)
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": "send one review object or a list of them"})
+        serializer = s.ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.review_submit(learner=request.user, review=serializer.to_input())
+        except Card.DoesNotExist:
+            raise NotFound(f"You have no card {serializer.validated_data['card']}.") from None
+        code = status.HTTP_201_CREATED if result.status == "applied" else status.HTTP_200_OK
+        return Response(s.ReviewResultSerializer(result).data, status=code)
+
+    def _batch(self, request):
+        if not request.data:
+            raise ValidationError({"detail": "the batch is empty"})
+        if len(request.data) > services.MAX_BATCH:
+            raise ValidationError(
+                {"detail": f"send at most {services.MAX_BATCH} reviews at a time"}
+            )
+        results, valid = {}, []
+        for index, item in enumerate(request.data):
+            serializer = s.ReviewInputSerializer(data=item)
+            if serializer.is_valid():
+                valid.append((index, serializer.to_input()))
+            else:
+                errors = dict(serializer.errors)
+                if "non_field_errors" in errors:  # the API's one error shape: no field → detail
+                    errors["detail"] = errors.pop("non_field_errors")
+                client_id = item.get("client_id") if isinstance(item, dict) else None
+                results[index] = services.ReviewResult(
+                    status="rejected", index=index, client_id=client_id, errors=errors
+                )
+        outcomes = services.reviews_upload(
+            learner=request.user, reviews=[review for _, review in valid]
+        )
+        for (index, _), outcome in zip(valid, outcomes, strict=True):
+            outcome.index = index
+            results[index] = outcome
+        ordered = [results[index] for index in range(len(request.data))]
+        return Response(s.ReviewBatchResultSerializer({"results": ordered}).data)
+
+
+class ForecastView(APIView):
+    @extend_schema(
+        tags=["reviews"],
+        summary="Cards falling due on each coming day",
+        description="Reviewed cards due per local day, today first; overdue cards count on today.",
+        parameters=[s.ForecastQuerySerializer],
+        responses=s.ForecastSerializer,
+    )
+    def get(self, request):
+        query = s.ForecastQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        days = selectors.due_forecast(
+            learner=request.user, now=timezone.now(), days=query.validated_data["days"]
+        )
+        return Response(
+            s.ForecastSerializer(
+                {"time_zone": profile_for(request.user).time_zone, "days": days}
+            ).data
+        )
+
+
+class TopicMasteryView(APIView):
+    @extend_schema(
+        tags=["reviews"],
+        summary="Your mastery of a topic",
+        description=(
+            "mastery = mean retrievability of your reviewed cards × coverage (share of the "
+            "topic's cards you have reviewed); null until you have reviewed one. needs_review: "
+            "the topic is done and mastery is below your desired retention."
+        ),
+        responses=s.TopicMasterySerializer,
+    )
+    def get(self, request, slug):
+        try:
+            topic = Topic.objects.get(slug=slug)
+        except Topic.DoesNotExist:
+            raise NotFound(f"No topic {slug!r}.") from None
+        result = selectors.topic_mastery(learner=request.user, topic=topic, now=timezone.now())
+        return Response(s.TopicMasterySerializer(result).data)
+
+
+class QuestionFilter(filters.FilterSet):
+    topic = filters.CharFilter(field_name="topic__slug", help_text="Topic slug.")
+    kind = filters.ChoiceFilter(choices=QuestionKind.choices)
+
+    class Meta:
+        model = Question
+        fields = ["topic", "kind", "is_active"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["questions"], summary="Quiz questions with their answers (curators)"),
+    retrieve=extend_schema(
+        tags=["questions"], summary="A quiz question with its answer (curators)"
+    ),
+    create=extend_schema(tags=["questions"], summary="Add a quiz question (curators)"),
+    partial_update=extend_schema(tags=["questions"], summary="Change a quiz question (curators)"),
+    destroy=extend_schema(
+        tags=["questions"],
+        summary="Delete a quiz question with its cards and their history (curators)",
+        description="Set is_active to false instead to retire it and keep learners' history.",
+    ),
+)
+class QuestionViewSet(mixins.ListModelMixin, EditableViewSet):
+    queryset = Question.objects.select_related("topic", "source").order_by("topic__slug", "key")
+    serializer_class = s.QuestionSerializer
+    write_serializer_class = s.QuestionWriteSerializer
+    permission_classes = [IsAuthenticated, IsCurator]
+    filterset_class = QuestionFilter
+    object_name = "question"
+
+    def create_object(self, data):
+        return services.question_create(**data)
+
+    def update_object(self, question, data):
+        return services.question_update(question=question, **data)
+
+    def delete_object(self, question):
+        services.question_delete(question=question)
