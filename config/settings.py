@@ -171,6 +171,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Only for EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pathwise <noreply@localhost>")
 
 # --- REST framework --------------------------------------------------------------------------
@@ -185,7 +187,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Ours refuse over-large and deeply nested bodies with a 4xx; the renderer survives
+    # lone surrogates echoed back in error messages.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Request bodies above this are refused with 413 before they reach a parser.
@@ -242,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Nightly: resources' link health (the due ones, in chunks grouped by host).
     "roadmap-check-due-links": {"task": "roadmap.tasks.check_due_links", "schedule": crontab(hour=2, minute=30)},
+    # Nightly: Idempotency-Key records older than a week.
+    "api-forget-idempotency-keys": {"task": "api.tasks.forget_old_idempotency_keys", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- Link health -----------------------------------------------------------------------------

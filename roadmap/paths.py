@@ -9,19 +9,42 @@ Everything here walks backwards from the goals only, so the cost grows with the 
 the path, never with the size of the curriculum. networkx answers each question on its
 own (``ancestors``, ``topological_sort`` of a subgraph, ``shortest_path`` per step), but
 stopping at known topics, keeping related topics together and explaining every step
-fit in one depth-first walk plus one pass back over it, which is what this module does.
+fit in one depth-first walk plus one breadth-first pass back from the goals, which is
+what this module does. :mod:`roadmap.schedule` then dates the steps and picks their
+resources; its public names are re-exported here, so import everything from here.
+
+The curriculum graph is built once per version and shared read-only, and the same
+topics come back in path after path, so the engine remembers what it derives per topic
+(prerequisites sorted by slug, start resource per preferences) in the graph's networkx
+cache, ``G.__networkx_cache__``: beside the graph's data, not in it. networkx empties
+that cache whenever the graph is changed through its methods (``add_edge``,
+``add_node``, ``set_node_attributes``...), and a topic whose ``resources`` list is
+replaced gets a new pick. Edits made directly to attribute dicts are not noticed, as
+networkx documents for its own cache: build a new graph for a new curriculum, as the
+selector does. Frozen graphs, views among them, remember nothing.
 
 Pure module: no I/O, no ORM, no clock. A selector builds the graph; a service stores
 the result.
 """
 
-import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import NamedTuple
+from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
+
+from roadmap.schedule import (
+    GoalAlreadyKnownError,
+    InvalidOptionError,
+    LearningPath,
+    PathError,
+    PathOptions,
+    PathStep,
+    PrerequisiteCycleError,
+    StudySlot,
+    UnknownTopicError,
+    _plan_steps,
+    pick_start_resource,
+    schedule,
+)
 
 __all__ = [
     "GoalAlreadyKnownError",
@@ -42,137 +65,9 @@ __all__ = [
     "schedule",
 ]
 
-HEALTHY = frozenset({"ok", "redirected", "unknown"})
 _NOTHING = frozenset()
-_BEST_KEY = (False, False, 0, 0)
-# Days are whole; this tolerance keeps float noise (7.000000001 days) from adding one.
-_EPSILON_DAYS = 1e-6
-
-
-class PathError(ValueError):
-    """A learning path cannot be built from this input."""
-
-
-class UnknownTopicError(PathError):
-    """Some slugs name no topic of the curriculum; ``slugs`` lists them, sorted."""
-
-    def __init__(self, slugs: Iterable[str]):
-        self.slugs = sorted(slugs)
-        super().__init__(self.slugs)
-
-    def __str__(self) -> str:
-        return "unknown topic(s): " + ", ".join(map(repr, self.slugs))
-
-
-class GoalAlreadyKnownError(PathError):
-    """A goal is among the learner's known topics; ``goals`` lists them."""
-
-    def __init__(self, goals: Iterable[str]):
-        self.goals = list(goals)
-        super().__init__(self.goals)
-
-    def __str__(self) -> str:
-        return "goal(s) already known: " + ", ".join(map(repr, self.goals))
-
-
-class InvalidOptionError(PathError):
-    """An option or argument is out of range."""
-
-
-class PrerequisiteCycleError(PathError):
-    """The prerequisites reached from the goals form a cycle."""
-
-
-@dataclass(frozen=True)
-class PathOptions:
-    """How to build a path.
-
-    ``start_date=None`` means "no calendar": steps get week numbers but no dates. The
-    module never reads the clock, so callers pass ``date.today()`` themselves.
-    """
-
-    include_recommended: bool = False
-    assume_known_prerequisites: bool = True
-    hours_per_week: float = 5.0
-    start_date: date | None = None
-    preferred_access: tuple[str, ...] = ()
-    preferred_kinds: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        _check_hours_per_week(self.hours_per_week)
-        object.__setattr__(self, "preferred_access", tuple(self.preferred_access))
-        object.__setattr__(self, "preferred_kinds", tuple(self.preferred_kinds))
-
-
-class StudySlot(NamedTuple):
-    """When a step is studied: ``week`` (1-based) it starts in, first and last day."""
-
-    week: int
-    start: date | None
-    end: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class PathStep:
-    """One topic of a path, why it is there, where to start, and when."""
-
-    topic: str
-    title: str
-    hours: float
-    needed_for: list[str]
-    chain: list[str]
-    resource: dict | None
-    resources: list[dict]
-    week: int
-    start: date | None
-    end: date | None
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data; dates as ISO strings."""
-        return {
-            "topic": self.topic,
-            "title": self.title,
-            "hours": self.hours,
-            "needed_for": list(self.needed_for),
-            "chain": list(self.chain),
-            "resource": dict(self.resource) if self.resource is not None else None,
-            "resources": [dict(r) for r in self.resources],
-            "week": self.week,
-            "start": _iso(self.start),
-            "end": _iso(self.end),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class LearningPath:
-    """The steps towards ``goals``; ``ready_now`` lists the steps startable today."""
-
-    steps: list[PathStep]
-    total_hours: float
-    finish_date: date | None
-    ready_now: list[str]
-    goals: list[str]
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data; dates as ISO strings.
-
-        Examples
-        --------
-        >>> G = nx.DiGraph([("python", "numpy")])
-        >>> G.add_node("python", hours=4, title="Python")
-        >>> G.add_node("numpy", hours=2, title="NumPy")
-        >>> options = PathOptions(hours_per_week=7, start_date=date(2025, 1, 6))
-        >>> data = learning_path(G, ["numpy"], set(), options).to_dict()
-        >>> data["finish_date"], [s["topic"] for s in data["steps"]]
-        ('2025-01-11', ['python', 'numpy'])
-        """
-        return {
-            "goals": list(self.goals),
-            "total_hours": self.total_hours,
-            "finish_date": _iso(self.finish_date),
-            "ready_now": list(self.ready_now),
-            "steps": [step.to_dict() for step in self.steps],
-        }
+# Where this module keeps what it derives from a graph in the graph's networkx cache.
+_CACHE_KEY = "roadmap.paths"
 
 
 def needed_topics(
@@ -276,95 +171,12 @@ def explain(
     domain = set(order).union(through)
     goals = [g for g in dict.fromkeys(goals) if g in domain]
     walked, kids = _walk(graph, goals, include_recommended, keep=domain)
-    serves, chains = _trace(walked, kids, goals)
+    chains, masks = _trace(walked, kids, goals)
     stray = [t for t in order if t not in chains]
     if stray:
         raise PathError(f"topic(s) {stray!r} lead to none of the goals {goals!r}")
-    return {t: (serves[t], chains[t]) for t in order}
-
-
-def schedule(
-    hours_in_order: Iterable[float], hours_per_week: float, start_date: date | None = None
-) -> tuple[list[StudySlot], date | None]:
-    """Lay steps end to end at `hours_per_week`, spread evenly over the 7 days of a week.
-
-    A step starts on the day the previous one's hours run out (or the next day when they
-    ran out exactly at midnight) and may span weeks. Returns one :class:`StudySlot` per
-    step and the finish date: the day the last hours run out. Without `start_date` the
-    slots carry week numbers only and the finish date is None, as it is for no steps.
-
-    Raises
-    ------
-    InvalidOptionError
-        If `hours_per_week` is not a positive finite number, or a step's hours are not.
-
-    Examples
-    --------
-    >>> slots, finish = schedule([5, 10], 7, date(2025, 1, 6))
-    >>> [(s.week, s.start.isoformat(), s.end.isoformat()) for s in slots]
-    [(1, '2025-01-06', '2025-01-10'), (1, '2025-01-11', '2025-01-20')]
-    >>> finish
-    datetime.date(2025, 1, 20)
-    """
-    _check_hours_per_week(hours_per_week)
-    days_per_hour = 7 / hours_per_week
-    first = start_date.toordinal() if start_date is not None else None
-    on_day = date.fromordinal
-    floor, ceil = math.floor, math.ceil
-    slots = []
-    done = 0.0
-    previous_day = start = end = None
-    for hours in hours_in_order:
-        if not _valid_hours(hours):
-            raise InvalidOptionError(f"hours must be a positive number, got {hours!r}")
-        start_day = floor(done * days_per_hour + _EPSILON_DAYS)
-        done += hours
-        last_day = max(start_day, ceil(done * days_per_hour - _EPSILON_DAYS) - 1)
-        if first is not None:
-            # Consecutive steps often share a day; reuse its date.
-            start = end if start_day == previous_day else on_day(first + start_day)
-            end = start if last_day == start_day else on_day(first + last_day)
-        slots.append(StudySlot(start_day // 7 + 1, start, end))
-        previous_day = last_day
-    return slots, end
-
-
-def pick_start_resource(
-    resources: Iterable[Mapping],
-    *,
-    preferred_access: Sequence[str] = (),
-    preferred_kinds: Sequence[str] = (),
-) -> Mapping | None:
-    """Return the resource a learner should start a topic with, or None if there is none.
-
-    Core before supplemental (a resource without a role is core), healthy links (``ok``,
-    ``redirected``, ``unknown`` or unchecked) before broken ones, then the access and
-    kind earliest in the preferences, then the order given.
-
-    Examples
-    --------
-    >>> book = {"slug": "book", "role": "core", "kind": "book", "health": "ok"}
-    >>> video = {"slug": "video", "role": "core", "kind": "video", "health": "ok"}
-    >>> dead = {"slug": "dead", "role": "core", "kind": "video", "health": "broken"}
-    >>> pick_start_resource([dead, book, video], preferred_kinds=("video",))["slug"]
-    'video'
-    >>> pick_start_resource([]) is None
-    True
-    """
-    best = best_key = None
-    for resource in resources:
-        access, kind = resource.get("access"), resource.get("kind")
-        key = (
-            resource.get("role", "core") != "core",
-            resource.get("health", "unknown") not in HEALTHY,
-            preferred_access.index(access) if access in preferred_access else len(preferred_access),
-            preferred_kinds.index(kind) if kind in preferred_kinds else len(preferred_kinds),
-        )
-        if key == _BEST_KEY:
-            return resource
-        if best_key is None or key < best_key:
-            best, best_key = resource, key
-    return best
+    serves = _served_goals(order, masks, goals)
+    return {t: (needed_for, chains[t]) for t, needed_for in zip(order, serves, strict=True)}
 
 
 def learning_path(
@@ -406,6 +218,8 @@ def learning_path(
     [('python', 1, ['python', 'ml']), ('ml', 2, ['ml'])]
     >>> path.total_hours, path.ready_now
     (26, ['python'])
+    >>> path.to_dict()["steps"][0]["needed_for"]
+    ['ml']
     """
     options = options if options is not None else PathOptions()
     goals, known = _check_request(graph, goals, known)
@@ -416,37 +230,24 @@ def learning_path(
         raise GoalAlreadyKnownError(already)
     drop = known if options.assume_known_prerequisites else _NOTHING
     walked, kids = _walk(graph, goals, options.include_recommended, drop=drop)
-    serves, chains = _trace(walked, kids, goals)
+    chains, masks = _trace(walked, kids, goals)
     order = walked if drop or not known else [t for t in walked if t not in known]
 
-    nodes = graph._node
-    attrs = [nodes[t] for t in order]
-    hours = [a.get("hours") for a in attrs]
-    try:
-        slots, finish = schedule(hours, options.hours_per_week, options.start_date)
-    except InvalidOptionError:
-        # schedule() checks every step's hours; find which topic to name.
-        topic, spent = next(
-            (t, h) for t, h in zip(order, hours, strict=True) if not _valid_hours(h)
-        )
-        raise PathError(f"topic {topic!r} has no valid hours: {spent!r}") from None
-
     access, kinds = options.preferred_access, options.preferred_kinds
-    steps = []
-    for topic, a, spent, (week, start, end) in zip(order, attrs, hours, slots, strict=True):
-        resources = _core_first(a.get("resources") or ())
-        if len(resources) == 1:
-            start_with = resources[0]
-        else:
-            start_with = pick_start_resource(
-                resources, preferred_access=access, preferred_kinds=kinds
-            )
-        steps.append(PathStep(
-            topic, a.get("title", topic), spent, serves[topic], chains[topic],
-            start_with, resources, week, start, end,
-        ))  # fmt: skip
-    ready = [t for t in order if known.issuperset(kids[t])]
-    return LearningPath(steps, sum(hours), finish, ready, goals)
+    steps, total_hours, finish = _plan_steps(
+        order,
+        list(map(graph._node.__getitem__, order)),
+        _served_goals(order, masks, goals),
+        list(map(chains.__getitem__, order)),
+        options,
+        _remembered(graph, ("start resources", access, kinds), dict),
+    )
+    if drop or not known:
+        # Known prerequisites were never followed: a step is ready when nothing is left.
+        ready = [t for t in order if not kids[t]]
+    else:
+        ready = [t for t in order if known.issuperset(kids[t])]
+    return LearningPath(steps, total_hours, finish, ready, goals)
 
 
 def ready_now(
@@ -478,12 +279,11 @@ def ready_now(
     """
     known = _check_request(graph, (), known)[1]
     candidates = graph._node if within is None else _check_request(graph, (), within)[1]
-    pred = graph._pred
+    prerequisites = _edge_filter(graph, include_recommended)
     return sorted(
         topic
         for topic in candidates
-        if topic not in known
-        and all(p in known for p in _prerequisites(pred[topic], include_recommended))
+        if topic not in known and known.issuperset(prerequisites(topic))
     )
 
 
@@ -491,118 +291,140 @@ def _walk(graph, roots, include_recommended, *, keep=None, drop=_NOTHING, visite
     """Depth-first post-order from `roots` over prerequisites, each sorted by slug.
 
     Follows an edge only if its prerequisite is in `keep` (when given) and not in `drop`.
-    Returns the order and the walked topics mapped to the prerequisites followed.
+    Returns the order and the walked topics mapped to the prerequisites followed, as
+    tuples; `visited` is such a mapping from an earlier walk, whose topics are not
+    walked again.
     """
     if not graph.is_directed() or graph.is_multigraph():
         raise PathError("the curriculum must be a networkx.DiGraph")
-    pred = graph._pred
-    prerequisites = _edge_filter(include_recommended, keep, drop)
+    prerequisites = _edge_filter(graph, include_recommended, keep, drop)
     kids = {} if visited is None else visited
+    finished = set(kids)
     order = []
     for root in roots:
         if root in kids:
             continue
-        kids[root] = found = prerequisites(pred[root])
+        kids[root] = found = prerequisites(root)
         # Topics on the current branch, and what is left to visit below each.
-        branch, todo, active = [root], [iter(found)], {root}
+        branch, todo = [root], [iter(found)]
         while todo:
             for p in todo[-1]:
                 if p not in kids:
-                    kids[p] = found = prerequisites(pred[p])
-                    branch.append(p)
-                    todo.append(iter(found))
-                    active.add(p)
-                    break
-                if p in active:
+                    kids[p] = found = prerequisites(p)
+                    if found:
+                        branch.append(p)
+                        todo.append(iter(found))
+                        break
+                    # Nothing below it: done at once, without a trip through the stack.
+                    order.append(p)
+                    finished.add(p)
+                elif p not in finished:
                     _raise_cycle(branch, p)
             else:
                 todo.pop()
                 topic = branch.pop()
-                active.discard(topic)
                 order.append(topic)
+                finished.add(topic)
     return order, kids
 
 
-def _edge_filter(include_recommended, keep, drop):
-    """Return a function from a topic's predecessors to the sorted prerequisites to follow."""
-    # One comprehension per case: this runs once per walked topic.
-    if include_recommended and drop:
+def _edge_filter(graph, include_recommended, keep=None, drop=_NOTHING):
+    """Return a function from a topic to the sorted tuple of its prerequisites to follow."""
+    every = _remembered(
+        graph,
+        ("prerequisites", include_recommended),
+        lambda: _SortedPrerequisites(graph._pred, include_recommended),
+    )
+    if not drop and keep is None:
+        return every.__getitem__
 
-        def follow(adjacent):
-            found = [p for p in adjacent if p not in drop]
-            found.sort()
-            return found
-    elif include_recommended:
-        follow = sorted
-    elif drop:
+    def follow(topic):
+        found = every[topic]
+        if drop and not drop.isdisjoint(found):
+            found = tuple([p for p in found if p not in drop])
+        if keep is not None:
+            found = tuple([p for p in found if p in keep])
+        return found
 
-        def follow(adjacent):
-            found = [
-                p for p, edge in adjacent.items()
-                if p not in drop and edge.get("kind") != "recommended"
-            ]  # fmt: skip
-            found.sort()
-            return found
-    else:
+    return follow
 
-        def follow(adjacent):
+
+class _SortedPrerequisites(dict):
+    """Each topic's prerequisites to follow, sorted by slug, worked out on first use."""
+
+    def __init__(self, pred, include_recommended):
+        super().__init__()
+        self.pred, self.include_recommended = pred, include_recommended
+
+    def __missing__(self, topic):
+        adjacent = self.pred[topic]
+        if self.include_recommended:
+            found = sorted(adjacent)
+        else:
             found = [p for p, edge in adjacent.items() if edge.get("kind") != "recommended"]
             found.sort()
-            return found
+        self[topic] = found = tuple(found)
+        return found
 
-    if keep is None:
-        return follow
-    return lambda adjacent: [p for p in follow(adjacent) if p in keep]
+
+def _remembered(graph, key, factory):
+    """Return what the engine remembers of `graph` under `key`, new from `factory` if none.
+
+    See the module docstring. Frozen graphs, views among them, get a new value on every
+    call: a view's cache is not emptied when the graph under it changes.
+    """
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache is None or nx.is_frozen(graph):
+        return factory()
+    memo = cache.get(_CACHE_KEY)
+    if memo is None:
+        memo = cache[_CACHE_KEY] = {}
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = factory()
+    return found
 
 
 def _trace(order, kids, goals):
-    """Return, for each topic of `order`, the goals it serves and its chain to a goal.
+    """Return each topic's chain to a goal, and the goals it serves as a bit mask.
 
-    One pass back over a post-order: every topic's successors come before it, so its
-    served goals and its shortest distance to a goal are final when it is reached.
+    A breadth-first pass from the goals over the walked prerequisites, each level in
+    slug order: a topic's chain is final when it is first reached, through the nearest
+    topic whose slug sorts first. The goals served need the post-order `order`, read
+    backwards so that every topic comes after all that need it; with a single goal
+    every topic serves it, and the masks are None.
     """
-    first_goal = {}
-    for i, goal in enumerate(goals):
-        first_goal.setdefault(goal, i)
-    distance = dict.fromkeys(first_goal, 0)
-    nearer = {}
-    chains = {}
-    single = len(goals) == 1
-    masks = None if single else {g: 1 << i for g, i in first_goal.items()}
-    for topic in reversed(order):
-        hop = nearer.get(topic)
-        chains[topic] = [topic] if hop is None else [topic, *chains[hop]]
-        step = distance[topic] + 1
-        for p in kids[topic]:
-            known_distance = distance.get(p)
-            if (
-                known_distance is None
-                or step < known_distance
-                or (step == known_distance and topic < nearer[p])
-            ):
-                distance[p] = step
-                nearer[p] = topic
-        if not single:
-            mask = masks[topic]
+    goals = list(dict.fromkeys(goals))
+    chains = {goal: [goal] for goal in goals}
+    level = sorted(goals)
+    while level:
+        below = []
+        for topic in level:
+            chain = chains[topic]
             for p in kids[topic]:
-                masks[p] = masks.get(p, 0) | mask
-    if single:
-        serves = {t: [goals[0]] for t in order}
-    else:
-        names = {}
-        serves = {}
-        for topic in order:
-            mask = masks[topic]
-            if mask not in names:
-                names[mask] = [g for g, i in first_goal.items() if mask >> i & 1]
-            serves[topic] = list(names[mask])
-    return serves, chains
+                if p not in chains:
+                    chains[p] = [p, *chain]
+                    below.append(p)
+        below.sort()
+        level = below
+    if len(goals) == 1:
+        return chains, None
+    masks = {goal: 1 << i for i, goal in enumerate(goals)}
+    for topic in reversed(order):
+        mask = masks[topic]
+        for p in kids[topic]:
+            masks[p] = masks.get(p, 0) | mask
+    return chains, masks
 
 
-def _prerequisites(adjacent, include_recommended):
-    if include_recommended:
-        return adjacent
-    return [p for p, edge in adjacent.items() if edge.get("kind") != "recommended"]
+def _served_goals(order, masks, goals):
+    """Return, for each topic of `order`, a new list of the goals it serves."""
+    if masks is None:
+        return [[goals[0]] for _ in order]
+    names = {}
+    for mask in set(map(masks.__getitem__, order)):
+        names[mask] = [g for i, g in enumerate(goals) if mask >> i & 1]
+    return [names[masks[t]].copy() for t in order]
 
 
 def _check_request(graph, goals, known):
@@ -612,21 +434,11 @@ def _check_request(graph, goals, known):
     if not isinstance(known, set | frozenset):
         known = set(known)
     nodes = graph._node
-    # keys() >= set checks only the set's members, in C: cost follows the request.
-    if not (nodes.keys() >= known and all(g in nodes for g in goals)):
+    # A set's difference with a dict looks up only the set's members, in C: the cost
+    # follows the request, not the curriculum.
+    if known.difference(nodes) or not all(g in nodes for g in goals):
         raise UnknownTopicError([s for s in (*goals, *known) if s not in nodes])
     return goals, known
-
-
-def _valid_hours(hours):
-    return isinstance(hours, int | float) and 0 < hours < math.inf  # False for NaN too
-
-
-def _check_hours_per_week(hours_per_week):
-    if not _valid_hours(hours_per_week):
-        raise InvalidOptionError(
-            f"hours_per_week must be greater than 0 and finite, got {hours_per_week!r}"
-        )
 
 
 def _raise_cycle(branch, repeated):
@@ -634,14 +446,3 @@ def _raise_cycle(branch, repeated):
     loop = branch[branch.index(repeated) :]
     cycle = [repeated, *reversed(loop[1:]), repeated]
     raise PrerequisiteCycleError("the prerequisites form the cycle " + " → ".join(cycle))
-
-
-def _core_first(resources):
-    core = [r for r in resources if r.get("role", "core") == "core"]
-    if len(core) == len(resources):
-        return core
-    return core + [r for r in resources if r.get("role", "core") != "core"]
-
-
-def _iso(day):
-    return day.isoformat() if day is not None else None

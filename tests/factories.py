@@ -2,6 +2,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from progress.models import Cohort, LearnerProfile, Role, TopicProgress, User
+from quizzes.models import Question, QuestionKind
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
 
 
@@ -106,3 +107,22 @@ class TopicProgressFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     topic = factory.SubFactory(TopicFactory)
     status = "done"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    key = factory.Sequence(lambda n: f"question-{n}")
+    topic = factory.SubFactory(TopicFactory)
+    kind = QuestionKind.FREE_RECALL
+    prompt = factory.Sequence(lambda n: f"What is fact {n}?")
+    answer = "The fact."
+
+
+class MultipleChoiceFactory(QuestionFactory):
+    kind = QuestionKind.MULTIPLE_CHOICE
+    prompt = "Which matrix has a zero determinant?"
+    answer = "A singular one."
+    choices = ["an orthogonal one", "a singular one", "the identity"]
+    correct_choices = [1]

@@ -16,8 +16,13 @@ from rest_framework.test import APIClient
 from config import urls as site_urls
 from progress.models import LearnerProfile
 from quizzes.models import Card, Question, ReviewLog
-from tests.factories import TopicFactory, TopicProgressFactory
-from tests.quizzes.test_services import MultipleChoiceFactory, QuestionFactory, card_for
+from tests.factories import (
+    MultipleChoiceFactory,
+    QuestionFactory,
+    TopicFactory,
+    TopicProgressFactory,
+)
+from tests.quizzes.test_services import card_for
 
 # The site's URLs with the quiz ones mounted where config/urls.py and api/urls.py put them
 # (listed first, so these tests pass before and after that wiring lands).

@@ -32,8 +32,8 @@ from django.utils import timezone
 from progress.models import LearnerProfile, TopicProgress
 from quizzes import services
 from quizzes.models import ParameterFit, Reminder
-from tests.factories import TopicFactory, TopicProgressFactory, UserFactory
-from tests.quizzes.test_services import QuestionFactory, card_for, submit
+from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
+from tests.quizzes.test_services import card_for, submit
 from tests.quizzes.test_tasks import simulate_reviews
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

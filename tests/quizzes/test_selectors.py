@@ -9,8 +9,7 @@ from progress.models import LearnerProfile
 from quizzes import scheduler, selectors, services
 from quizzes.models import Card, Question, Reminder, ReviewLog
 from quizzes.services import ReviewInput
-from tests.factories import TopicFactory, TopicProgressFactory, UserFactory
-from tests.quizzes.test_services import QuestionFactory
+from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

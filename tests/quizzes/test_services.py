@@ -5,7 +5,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -16,9 +15,15 @@ from hypothesis import strategies as st
 
 from progress.models import Activity, ActivityKind, LearnerProfile, TopicProgress
 from quizzes import scheduler, selectors, services
-from quizzes.models import Card, Question, QuestionKind, ReviewLog
+from quizzes.models import Card, Question, ReviewLog
 from quizzes.services import ReviewInput
-from tests.factories import TopicFactory, TopicProgressFactory, UserFactory
+from tests.factories import (
+    MultipleChoiceFactory,
+    QuestionFactory,
+    TopicFactory,
+    TopicProgressFactory,
+    UserFactory,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -47,25 +52,6 @@ postgres_only = pytest.mark.skipif(
     "is in memory, one per connection, and has no SELECT ... FOR UPDATE); "
     "set DATABASE_URL=postgres://... to run this",
 )
-
-
-class QuestionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Question
-
-    key = factory.Sequence(lambda n: f"question-{n}")
-    topic = factory.SubFactory(TopicFactory)
-    kind = QuestionKind.FREE_RECALL
-    prompt = factory.Sequence(lambda n: f"What is fact {n}?")
-    answer = "The fact."
-
-
-class MultipleChoiceFactory(QuestionFactory):
-    kind = QuestionKind.MULTIPLE_CHOICE
-    prompt = "Which matrix has a zero determinant?"
-    answer = "A singular one."
-    choices = ["an orthogonal one", "a singular one", "the identity"]
-    correct_choices = [1]
 
 
 def card_for(learner, question=None, *, at=NOW) -> Card:

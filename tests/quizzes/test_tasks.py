@@ -18,8 +18,8 @@ from config.celery import app
 from progress.models import LearnerProfile, TopicProgress, User
 from quizzes import optimizer, selectors, services, tasks
 from quizzes.models import Card, ParameterFit, Reminder, ReviewLog
-from tests.factories import TopicFactory, TopicProgressFactory, UserFactory
-from tests.quizzes.test_services import QuestionFactory, card_for, postgres_only, submit
+from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
+from tests.quizzes.test_services import card_for, postgres_only, submit
 
 AT = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo, 20:00 the day before in New York
 

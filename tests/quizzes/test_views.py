@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from quizzes.models import Card, Reminder, ReviewLog
-from tests.factories import TopicFactory
-from tests.quizzes.test_services import MultipleChoiceFactory, QuestionFactory, card_for
+from tests.factories import MultipleChoiceFactory, QuestionFactory, TopicFactory
+from tests.quizzes.test_services import card_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.quizzes.test_api")]
 

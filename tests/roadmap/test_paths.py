@@ -18,9 +18,12 @@ from hypothesis import strategies as st
 from roadmap.paths import (
     GoalAlreadyKnownError,
     InvalidOptionError,
+    LearningPath,
     PathError,
     PathOptions,
+    PathStep,
     PrerequisiteCycleError,
+    StudySlot,
     UnknownTopicError,
     explain,
     learning_path,
@@ -287,6 +290,14 @@ def test_schedule_of_nothing_finishes_nowhere():
     assert schedule([], 5, MONDAY) == ([], None)
 
 
+def test_schedule_gives_study_slots_and_takes_any_iterable():
+    slots, finish = schedule((hours for hours in [3, 4]), 7)
+
+    assert slots == [StudySlot(1, None, None), StudySlot(1, None, None)]
+    assert slots[1].week == 1
+    assert finish is None
+
+
 # Resources
 
 
@@ -427,6 +438,125 @@ def test_it_does_not_change_the_curriculum():
     learning_path(graph, ["deep-learning"], {"python"}, PathOptions(start_date=MONDAY))
 
     assert (dict(graph.nodes(data=True)), list(graph.edges(data=True))) == before
+
+
+def test_it_leaves_the_curriculum_alone_path_after_path():
+    graph = ml_roadmap()
+    before = copy.deepcopy((dict(graph.nodes(data=True)), list(graph.edges(data=True))))
+
+    for options in (PathOptions(), PathOptions(preferred_access=("free",), start_date=MONDAY)):
+        learning_path(graph, ["deep-learning"], {"python"}, options)
+        learning_path(graph, ["machine-learning", "pandas"], set(), options)
+
+    assert (dict(graph.nodes(data=True)), list(graph.edges(data=True))) == before
+
+
+def test_its_steps_cannot_be_changed():
+    path = learning_path(ml_roadmap(), ["numpy"], set())
+
+    with pytest.raises(AttributeError):
+        path.steps[0].topic = "pandas"
+    with pytest.raises(AttributeError):
+        path.total_hours = 0
+
+
+def test_it_gives_data_of_the_same_shape():
+    options = PathOptions(start_date=MONDAY)
+    path = learning_path(ml_roadmap(), ["machine-learning"], {"python"}, options)
+
+    data = path.to_dict()
+
+    assert isinstance(path, LearningPath)
+    assert all(isinstance(s, PathStep) for s in path.steps)
+    assert list(data) == ["goals", "total_hours", "finish_date", "ready_now", "steps"]
+    assert [list(s) for s in data["steps"]] == [
+        ["topic", "title", "hours", "needed_for", "chain", "resource", "resources", "week",
+         "start", "end"]
+    ] * len(path.steps)  # fmt: skip
+    assert data["steps"][-1] == {
+        "topic": "machine-learning",
+        "title": "Machine learning",
+        "hours": 20,
+        "needed_for": ["machine-learning"],
+        "chain": ["machine-learning"],
+        "resource": ML_BOOK,
+        "resources": [ML_OLD_COURSE, ML_BOOK, ML_VIDEOS, ML_NOTES],
+        "week": 11,
+        "start": "2025-03-17",
+        "end": "2025-04-13",
+    }
+
+
+def test_each_step_has_lists_of_its_own():
+    graph = ml_roadmap()
+    first = learning_path(graph, ["machine-learning"], set())
+
+    step(first, "machine-learning").resources.clear()
+    step(first, "machine-learning").needed_for.append("cooking")
+    step(first, "algebra").chain.append("cooking")
+    again = learning_path(graph, ["machine-learning"], set())
+
+    assert step(again, "machine-learning").resources == [
+        ML_OLD_COURSE, ML_BOOK, ML_VIDEOS, ML_NOTES,
+    ]  # fmt: skip
+    assert step(again, "machine-learning").needed_for == ["machine-learning"]
+    assert step(again, "algebra").chain == ["algebra", "calculus", "machine-learning"]
+
+
+def test_it_follows_each_learners_preferences_on_a_shared_curriculum():
+    graph = ml_roadmap()
+    known = {"algebra", "python", "numpy"}
+
+    plain = learning_path(graph, ["machine-learning"], known)
+    free = learning_path(
+        graph, ["machine-learning"], known, PathOptions(preferred_access=("free",))
+    )
+    plain_again = learning_path(graph, ["machine-learning"], known)
+
+    assert step(plain, "machine-learning").resource == ML_BOOK
+    assert step(free, "machine-learning").resource == ML_VIDEOS
+    assert step(plain_again, "machine-learning").resource == ML_BOOK
+
+
+def test_it_sees_prerequisites_changed_through_the_graph_after_a_first_path():
+    graph = ml_roadmap()
+    assert "plotting" not in topics(learning_path(graph, ["statistics"], set()))
+
+    graph.add_edge("plotting", "statistics", kind="required")
+    graph.add_edge("plotting", "probability", kind="required")
+
+    assert topics(learning_path(graph, ["statistics"], set())) == [
+        "plotting", "probability", "statistics",
+    ]  # fmt: skip
+    graph.remove_node("plotting")
+    assert topics(learning_path(graph, ["statistics"], set())) == ["probability", "statistics"]
+
+
+def test_it_picks_again_when_a_topics_resources_are_replaced():
+    graph = ml_roadmap()
+    known = {"algebra", "python", "numpy"}
+    assert step(learning_path(graph, ["machine-learning"], known), "machine-learning").resource == (
+        ML_BOOK
+    )
+
+    graph.nodes["machine-learning"]["resources"] = [ML_NOTES, ML_VIDEOS]
+
+    ml = step(learning_path(graph, ["machine-learning"], known), "machine-learning")
+    assert ml.resource == ML_VIDEOS
+    assert ml.resources == [ML_VIDEOS, ML_NOTES]
+
+
+def test_it_gives_the_same_path_on_a_view_of_the_curriculum():
+    graph = ml_roadmap()
+    view = graph.subgraph(t for t in graph if t != "plotting")
+    options = PathOptions(start_date=MONDAY, include_recommended=True)
+
+    assert (
+        learning_path(view, ["machine-learning"], {"python"}, options).to_dict()
+        == learning_path(
+            graph.subgraph(view).copy(), ["machine-learning"], {"python"}, options
+        ).to_dict()
+    )
 
 
 class ReadRecorder(dict):

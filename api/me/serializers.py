@@ -1,0 +1,159 @@
+"""The signed-in user's own data: profile, progress, finished resources, activity, stats."""
+
+from rest_framework import serializers
+
+from progress.models import (
+    LearnerProfile,
+    ResourceProgress,
+    TopicProgress,
+    TopicStatus,
+    validate_time_zone,
+)
+
+NOTES_MAX_LENGTH = TopicProgress._meta.get_field("notes").max_length
+
+
+class MeSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    roles = serializers.SlugRelatedField(
+        source="user.groups",
+        slug_field="name",
+        many=True,
+        read_only=True,
+        help_text="learner, mentor and/or curator.",
+    )
+
+    class Meta:
+        model = LearnerProfile
+        fields = [
+            "username",
+            "email",
+            "roles",
+            "time_zone",
+            "hours_per_week",
+            "new_cards_per_day",
+            "reviews_per_day",
+            "desired_retention",
+            "reminder_hour",
+        ]
+        read_only_fields = fields
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """Every field is optional: send only what changes."""
+
+    email = serializers.EmailField(max_length=254, required=False)
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        validators=[validate_time_zone],
+        help_text="An IANA name, e.g. Europe/Berlin.",
+    )
+    hours_per_week = serializers.FloatField(min_value=0.5, max_value=80, required=False)
+    new_cards_per_day = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    reviews_per_day = serializers.IntegerField(min_value=0, max_value=5000, required=False)
+    desired_retention = serializers.FloatField(min_value=0.7, max_value=0.97, required=False)
+    reminder_hour = serializers.IntegerField(
+        min_value=0,
+        max_value=23,
+        allow_null=True,
+        required=False,
+        help_text="Local hour for the daily review reminder; null for none.",
+    )
+
+
+class TopicProgressSerializer(serializers.ModelSerializer):
+    topic = serializers.CharField(source="topic.slug", read_only=True)
+    title = serializers.CharField(source="topic.title", read_only=True)
+    track = serializers.CharField(source="topic.track.slug", read_only=True)
+
+    class Meta:
+        model = TopicProgress
+        fields = [
+            "topic",
+            "title",
+            "track",
+            "status",
+            "started_at",
+            "completed_at",
+            "notes",
+            "mastery",
+            "needs_review",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"updated_at": {"allow_null": True}}
+
+
+class ProgressUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TopicStatus.choices)
+    notes = serializers.CharField(
+        max_length=NOTES_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        help_text="Your private notes; left as they are when omitted.",
+    )
+
+
+class ResourceDoneSerializer(serializers.ModelSerializer):
+    resource = serializers.IntegerField(source="resource.id", read_only=True)
+    slug = serializers.CharField(source="resource.slug", read_only=True)
+    title = serializers.CharField(source="resource.title", read_only=True)
+
+    class Meta:
+        model = ResourceProgress
+        fields = ["resource", "slug", "title", "done_at"]
+        read_only_fields = fields
+
+
+class ActivityRangeSerializer(serializers.Serializer):
+    """``?from=`` and ``?to=`` (``from`` is a Python keyword, hence ``get_fields``)."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(
+                required=False, help_text="First day (YYYY-MM-DD), your time zone."
+            ),
+            "to": serializers.DateField(
+                required=False, help_text="Last day (YYYY-MM-DD); at most 366 days in all."
+            ),
+        }
+
+
+class ActivityDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class ActivityCalendarSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {
+            "from": serializers.DateField(),
+            "to": serializers.DateField(),
+            "time_zone": serializers.CharField(),
+            "days": ActivityDaySerializer(many=True),
+        }
+
+
+class TrackStatsSerializer(serializers.Serializer):
+    track = serializers.CharField()
+    title = serializers.CharField()
+    done = serializers.IntegerField(help_text="Topics done or skipped.")
+    total = serializers.IntegerField()
+
+
+class StreakSerializer(serializers.Serializer):
+    current = serializers.IntegerField()
+    longest = serializers.IntegerField()
+
+
+class HoursSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    tracks = TrackStatsSerializer(many=True)
+    streak = StreakSerializer()
+    hours = HoursSerializer()

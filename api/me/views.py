@@ -1,0 +1,147 @@
+"""/me/: the signed-in user's profile, progress, finished resources, activity and stats.
+
+Anyone signed in has these (mentors and curators learn too); anonymous callers get 401.
+"""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from api.me import serializers
+from api.me.filtersets import ProgressFilterSet
+from api.views import APIView, GenericViewSet
+from progress import selectors, services
+from progress.models import ResourceProgress, TopicProgress
+from roadmap.models import Resource, Topic
+
+
+class MeView(APIView):
+    @extend_schema(summary="Your account and learning settings", responses=serializers.MeSerializer)
+    def get(self, request):
+        return Response(serializers.MeSerializer(selectors.profile_for(request.user)).data)
+
+    @extend_schema(
+        summary="Change your email or learning settings",
+        request=serializers.MeUpdateSerializer,
+        responses=serializers.MeSerializer,
+    )
+    def patch(self, request):
+        update = serializers.MeUpdateSerializer(data=request.data)
+        update.is_valid(raise_exception=True)
+        profile = services.account_update(user=request.user, **update.validated_data)
+        return Response(serializers.MeSerializer(profile).data)
+
+
+def _topic(slug: str) -> Topic:
+    try:
+        return Topic.objects.select_related("track").get(slug=slug)
+    except Topic.DoesNotExist:
+        raise NotFound(f"No topic {slug!r}.") from None
+
+
+def _resource(pk: int) -> Resource:
+    try:
+        return Resource.objects.get(pk=pk)
+    except Resource.DoesNotExist:
+        raise NotFound(f"No resource {pk}.") from None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your status and notes on every topic you have touched"),
+    retrieve=extend_schema(summary="Your status and notes on one topic"),
+    update=extend_schema(
+        summary="Set your status (and optionally notes) on a topic",
+        description=(
+            "Allowed moves: not started → in progress/done/skipped; "
+            "in progress → done/skipped/not started; "
+            "done → in progress/not started; skipped → not started/in progress/done. "
+            "Others get 400."
+        ),
+        request=serializers.ProgressUpdateSerializer,
+    ),
+)
+class ProgressViewSet(mixins.ListModelMixin, GenericViewSet):
+    queryset = TopicProgress.objects.none()  # what the schema generator sees
+    serializer_class = serializers.TopicProgressSerializer
+    filterset_class = ProgressFilterSet
+    lookup_url_kwarg = "topic_slug"
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return self.queryset
+        return selectors.learner_progress(learner=self.request.user)
+
+    def retrieve(self, request, topic_slug):
+        progress = selectors.topic_progress_for(learner=request.user, topic=_topic(topic_slug))
+        return Response(self.get_serializer(progress).data)
+
+    def update(self, request, topic_slug):
+        topic = _topic(topic_slug)
+        change = serializers.ProgressUpdateSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        progress = services.topic_status_set(
+            learner=request.user, topic=topic, **change.validated_data
+        )
+        return Response(self.get_serializer(progress).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Resources you have finished, latest first"))
+class ResourcesDoneViewSet(mixins.ListModelMixin, GenericViewSet):
+    queryset = ResourceProgress.objects.none()  # what the schema generator sees
+    serializer_class = serializers.ResourceDoneSerializer
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return self.queryset
+        return selectors.resources_done(learner=self.request.user)
+
+
+class ResourceDoneView(APIView):
+    @extend_schema(
+        summary="Mark a resource as finished (again is harmless)",
+        request=None,
+        responses=serializers.ResourceDoneSerializer,
+    )
+    def post(self, request, pk):
+        resource = _resource(pk)
+        progress = services.resource_mark_done(learner=request.user, resource=resource)
+        return Response(serializers.ResourceDoneSerializer(progress).data)
+
+    @extend_schema(
+        summary="Mark a resource as not finished", responses={status.HTTP_204_NO_CONTENT: None}
+    )
+    def delete(self, request, pk):
+        services.resource_mark_undone(learner=request.user, resource=_resource(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ActivityView(APIView):
+    @extend_schema(
+        summary="Your activity per day (your time zone); the last 365 days by default",
+        parameters=[serializers.ActivityRangeSerializer],
+        responses=serializers.ActivityCalendarSerializer,
+    )
+    def get(self, request):
+        query = serializers.ActivityRangeSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        calendar = selectors.activity_calendar(
+            learner=request.user,
+            start=query.validated_data.get("from"),
+            end=query.validated_data.get("to"),
+        )
+        return Response(serializers.ActivityCalendarSerializer(calendar).data)
+
+
+class StatsView(APIView):
+    @extend_schema(
+        summary="Topics done per track, your streak, hours done and remaining",
+        responses=serializers.StatsSerializer,
+    )
+    def get(self, request):
+        today = selectors.local_today(learner=request.user)
+        return Response(
+            serializers.StatsSerializer(
+                selectors.learner_stats(learner=request.user, today=today)
+            ).data
+        )

@@ -1,0 +1,134 @@
+"""The public roadmap: anyone reads tracks, topics, prerequisites and resources; curators edit.
+
+Reads carry ETags (``api.etag``); topic reads include the caller's own status.
+"""
+
+from django.db.models import Count, Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins
+from rest_framework.exceptions import NotFound
+
+from api.etag import RoadmapETagMixin
+from api.permissions import IsCuratorOrReadOnly
+from api.roadmap import filtersets, serializers
+from api.views import EditableViewSet, GenericViewSet
+from progress import selectors as progress_selectors
+from roadmap import editing, services
+from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
+
+
+@extend_schema_view(list=extend_schema(summary="List the tracks of the roadmap, in order"))
+class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
+    queryset = Track.objects.annotate(topic_count=Count("topics")).order_by("position")
+    serializer_class = serializers.TrackSerializer
+    permission_classes = [IsCuratorOrReadOnly]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List topics, with your status when signed in"),
+    retrieve=extend_schema(summary="A topic with its prerequisites, dependents and resources"),
+    create=extend_schema(summary="Add a topic (curators)"),
+    partial_update=extend_schema(summary="Change a topic (curators)"),
+    destroy=extend_schema(
+        summary="Delete a topic with its edges, links and learners' progress (curators)"
+    ),
+)
+class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+    permission_classes = [IsCuratorOrReadOnly]
+    filterset_class = filtersets.TopicFilterSet
+    write_serializer_class = serializers.TopicWriteSerializer
+    lookup_field = "slug"
+    object_name = "topic"
+    etag_includes_progress = True
+
+    def get_queryset(self):
+        return progress_selectors.topics_with_status(learner=self.request.user)
+
+    def get_serializer_class(self):
+        return (
+            serializers.TopicSerializer
+            if self.action == "list"
+            else serializers.TopicDetailSerializer
+        )
+
+    def get_object(self):
+        slug = self.kwargs["slug"]
+        try:
+            return progress_selectors.topic_detail_for(slug=slug, learner=self.request.user)
+        except Topic.DoesNotExist:
+            raise NotFound(f"No topic {slug!r}.") from None
+
+    def create_object(self, data):
+        topic = editing.topic_create(**data)
+        return progress_selectors.topic_detail_for(slug=topic.slug, learner=self.request.user)
+
+    def update_object(self, topic, data):
+        topic = editing.topic_update(topic=topic, **data)
+        return progress_selectors.topic_detail_for(slug=topic.slug, learner=self.request.user)
+
+    def delete_object(self, topic):
+        editing.topic_delete(topic=topic)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List prerequisite edges (the roadmap graph)"),
+    retrieve=extend_schema(summary="One prerequisite edge"),
+    create=extend_schema(
+        summary="Add a prerequisite edge; refused with the cycle it would close (curators)"
+    ),
+    partial_update=extend_schema(
+        summary="Change an edge; moving an end is checked for cycles (curators)"
+    ),
+    destroy=extend_schema(summary="Remove a prerequisite edge (curators)"),
+)
+class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+    queryset = Prerequisite.objects.select_related("from_topic", "to_topic").order_by("id")
+    serializer_class = serializers.PrerequisiteSerializer
+    write_serializer_class = serializers.PrerequisiteWriteSerializer
+    filterset_class = filtersets.PrerequisiteFilterSet
+    permission_classes = [IsCuratorOrReadOnly]
+    object_name = "prerequisite"
+
+    def create_object(self, data):
+        return services.prerequisite_create(**data)
+
+    def update_object(self, prerequisite, data):
+        return services.prerequisite_update(prerequisite=prerequisite, **data)
+
+    def delete_object(self, prerequisite):
+        services.prerequisite_delete(prerequisite=prerequisite)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List resources, with their topics and link health"),
+    retrieve=extend_schema(summary="One resource"),
+    create=extend_schema(summary="Add a resource and its topic links (curators)"),
+    partial_update=extend_schema(
+        summary="Change a resource; `topics`, when given, replaces its links (curators)"
+    ),
+    destroy=extend_schema(summary="Delete a resource (curators)"),
+)
+class ResourceViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+    queryset = Resource.objects.prefetch_related(
+        Prefetch(
+            "topic_resources",
+            queryset=TopicResource.objects.select_related("topic").order_by("position", "id"),
+        )
+    ).order_by("title", "id")
+    serializer_class = serializers.ResourceSerializer
+    write_serializer_class = serializers.ResourceWriteSerializer
+    filterset_class = filtersets.ResourceFilterSet
+    permission_classes = [IsCuratorOrReadOnly]
+    object_name = "resource"
+
+    def create_object(self, data):
+        return self._reloaded(editing.resource_create(**data))
+
+    def update_object(self, resource, data):
+        return self._reloaded(editing.resource_update(resource=resource, **data))
+
+    def delete_object(self, resource):
+        editing.resource_delete(resource=resource)
+
+    def _reloaded(self, resource):
+        return self.get_queryset().get(pk=resource.pk)

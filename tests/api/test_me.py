@@ -1,0 +1,271 @@
+"""/me/: a learner's profile, progress, finished resources, activity calendar and stats."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from progress import services
+from progress.models import Activity, ActivityKind, LearnerProfile, ResourceProgress, TopicProgress
+
+
+def test_a_learner_reads_their_profile(as_alice):
+    assert as_alice.get("/api/v1/me/").json() == {
+        "username": "alice",
+        "email": "alice@example.org",
+        "roles": ["learner"],
+        "time_zone": "UTC",
+        "hours_per_week": 5.0,
+        "new_cards_per_day": 20,
+        "reviews_per_day": 200,
+        "desired_retention": 0.9,
+        "reminder_hour": 18,
+    }
+
+
+def test_a_learner_changes_their_settings_and_email_together(as_alice, alice):
+    response = as_alice.patch(
+        "/api/v1/me/",
+        {
+            "time_zone": "America/Sao_Paulo",
+            "hours_per_week": 10,
+            "new_cards_per_day": 5,
+            "reviews_per_day": 50,
+            "desired_retention": 0.85,
+            "reminder_hour": None,
+            "email": "a@example.net",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json()["time_zone"] == "America/Sao_Paulo"
+    assert response.json()["email"] == "a@example.net"
+    profile = LearnerProfile.objects.get(user=alice)
+    assert (profile.hours_per_week, profile.reminder_hour, profile.desired_retention) == (
+        10,
+        None,
+        0.85,
+    )
+    alice.refresh_from_db()
+    assert alice.email == "a@example.net"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"time_zone": "Europe/Atlantis"},
+            "time_zone",
+            "'Europe/Atlantis' is not a known time zone",
+        ),
+        ({"hours_per_week": 0.1}, "hours_per_week", "greater than or equal to 0.5"),
+        ({"desired_retention": 0.99}, "desired_retention", "less than or equal to 0.97"),
+        ({"reminder_hour": 24}, "reminder_hour", "less than or equal to 23"),
+        ({"email": "nope"}, "email", "Enter a valid email address."),
+        ({"new_cards_per_day": "many"}, "new_cards_per_day", "A valid integer is required."),
+    ],
+)
+def test_a_bad_setting_is_refused_and_nothing_changes(as_alice, alice, change, field, message):
+    response = as_alice.patch("/api/v1/me/", {"hours_per_week": 12, **change})
+
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+    assert LearnerProfile.objects.get(user=alice).hours_per_week == 5.0
+
+
+def test_the_username_is_not_changed_through_me(as_alice, alice):
+    as_alice.patch("/api/v1/me/", {"username": "mallory"})
+
+    alice.refresh_from_db()
+    assert alice.username == "alice"
+
+
+def test_a_learner_sets_a_topics_status_and_notes(as_alice, alice, roadmap):
+    response = as_alice.put(
+        "/api/v1/me/progress/calculus/", {"status": "in_progress", "notes": "Chain rule!"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["topic"], body["track"], body["status"], body["notes"]) == (
+        "calculus",
+        "math",
+        "in_progress",
+        "Chain rule!",
+    )
+    assert body["started_at"] is not None
+    assert Activity.objects.filter(learner=alice, kind=ActivityKind.STATUS_CHANGED).count() == 1
+
+
+def test_leaving_notes_out_keeps_them(as_alice, alice, roadmap):
+    as_alice.put("/api/v1/me/progress/calculus/", {"status": "in_progress", "notes": "Keep me"})
+
+    response = as_alice.put("/api/v1/me/progress/calculus/", {"status": "done"})
+
+    assert (response.json()["status"], response.json()["notes"]) == ("done", "Keep me")
+
+
+def test_a_transition_that_is_not_allowed_is_refused_and_named(as_alice, alice, roadmap):
+    as_alice.put("/api/v1/me/progress/calculus/", {"status": "done"})
+
+    response = as_alice.put("/api/v1/me/progress/calculus/", {"status": "skipped"})
+
+    assert response.status_code == 400
+    assert response.json() == {"status": ["a topic that is done cannot become skipped"]}
+    assert TopicProgress.objects.get(learner=alice).status == "done"
+
+
+def test_an_unknown_status_or_topic_is_refused(as_alice, roadmap):
+    bad_status = as_alice.put("/api/v1/me/progress/calculus/", {"status": "mastered"})
+    bad_topic = as_alice.put("/api/v1/me/progress/alchemy/", {"status": "done"})
+
+    assert bad_status.status_code == 400
+    assert bad_status.json() == {"status": ['"mastered" is not a valid choice.']}
+    assert bad_topic.status_code == 404
+    assert bad_topic.json() == {"detail": "No topic 'alchemy'."}
+
+
+def test_progress_lists_only_the_callers_topics(as_alice, alice, bob, roadmap):
+    services.topic_status_set(learner=alice, topic=roadmap.calculus, status="done")
+    services.topic_status_set(learner=bob, topic=roadmap.linear_algebra, status="done")
+
+    results = as_alice.get("/api/v1/me/progress/").json()["results"]
+
+    assert [(p["topic"], p["status"]) for p in results] == [("calculus", "done")]
+
+
+def test_progress_filters_by_status_and_track(as_alice, alice, roadmap):
+    services.topic_status_set(learner=alice, topic=roadmap.calculus, status="done")
+    services.topic_status_set(learner=alice, topic=roadmap.deep_learning, status="in_progress")
+
+    done = as_alice.get("/api/v1/me/progress/?status=done").json()["results"]
+    ml = as_alice.get("/api/v1/me/progress/?track=ml").json()["results"]
+
+    assert [p["topic"] for p in done] == ["calculus"]
+    assert [p["topic"] for p in ml] == ["deep-learning"]
+
+
+def test_one_topics_progress_reads_as_not_started_before_any_change(as_alice, roadmap):
+    body = as_alice.get("/api/v1/me/progress/deep-learning/").json()
+
+    assert (body["topic"], body["status"], body["notes"], body["updated_at"]) == (
+        "deep-learning",
+        "not_started",
+        "",
+        None,
+    )
+
+
+def test_a_learner_ticks_a_resource_off_and_undoes_it(as_alice, alice, roadmap):
+    done = as_alice.post(f"/api/v1/me/resources/{roadmap.book.pk}/done/")
+    again = as_alice.post(f"/api/v1/me/resources/{roadmap.book.pk}/done/")
+
+    assert done.status_code == again.status_code == 200
+    assert done.json()["resource"] == roadmap.book.pk
+    assert again.json()["done_at"] == done.json()["done_at"]
+    assert [r["slug"] for r in as_alice.get("/api/v1/me/resources/").json()["results"]] == ["ladr"]
+    assert Activity.objects.filter(learner=alice, kind=ActivityKind.RESOURCE_DONE).count() == 1
+
+    assert as_alice.delete(f"/api/v1/me/resources/{roadmap.book.pk}/done/").status_code == 204
+    assert not ResourceProgress.objects.filter(learner=alice).exists()
+
+
+def test_ticking_off_an_unknown_resource_is_a_404(as_alice, roadmap):
+    response = as_alice.post("/api/v1/me/resources/9999/done/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No resource 9999."}
+
+
+def log(learner, when: datetime, times: int = 1):
+    for _ in range(times):
+        Activity.objects.create(learner=learner, kind=ActivityKind.REVIEW, occurred_at=when)
+
+
+def test_activity_counts_per_day_in_the_learners_time_zone(as_alice, alice):
+    LearnerProfile.objects.filter(user=alice).update(time_zone="Asia/Tokyo")
+    log(alice, datetime(2026, 3, 1, 14, 30, tzinfo=UTC))  # 23:30 on 1 March in Tokyo
+    log(alice, datetime(2026, 3, 1, 15, 30, tzinfo=UTC), times=2)  # 00:30 on 2 March in Tokyo
+
+    body = as_alice.get("/api/v1/me/activity/?from=2026-03-01&to=2026-03-03").json()
+
+    assert body == {
+        "from": "2026-03-01",
+        "to": "2026-03-03",
+        "time_zone": "Asia/Tokyo",
+        "days": [
+            {"date": "2026-03-01", "count": 1},
+            {"date": "2026-03-02", "count": 2},
+            {"date": "2026-03-03", "count": 0},
+        ],
+    }
+
+
+def test_activity_defaults_to_the_last_365_days(as_alice):
+    days = as_alice.get("/api/v1/me/activity/").json()["days"]
+
+    assert len(days) == 365
+    assert days[-1]["date"] == timezone.localdate().isoformat()
+
+
+def test_activity_with_only_a_start_covers_365_days_from_it(as_alice):
+    body = as_alice.get("/api/v1/me/activity/?from=2025-01-01").json()
+
+    assert (body["from"], body["to"], len(body["days"])) == ("2025-01-01", "2025-12-31", 365)
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("from=2026-13-01", "from", "Date has wrong format"),
+        ("to=yesterday", "to", "Date has wrong format"),
+        (
+            "from=2026-03-05&to=2026-03-01",
+            "to",
+            "the range ends (2026-03-01) before it starts (2026-03-05)",
+        ),
+        (
+            "from=2020-01-01&to=2026-01-01",
+            "to",
+            "the range covers 2193 days; ask for at most 366 at a time",
+        ),
+    ],
+)
+def test_bad_activity_ranges_are_refused_with_a_message(as_alice, query, field, message):
+    response = as_alice.get(f"/api/v1/me/activity/?{query}")
+
+    assert response.status_code == 400
+    assert message in response.json()[field][0]
+
+
+def test_a_leap_year_fits_in_one_request(as_alice):
+    assert (
+        len(as_alice.get("/api/v1/me/activity/?from=2024-01-01&to=2024-12-31").json()["days"])
+        == 366
+    )
+
+
+def test_stats_count_topics_per_track_streaks_and_hours(as_alice, alice, roadmap):
+    today = timezone.now()
+    services.topic_status_set(
+        learner=alice, topic=roadmap.calculus, status="done", at=today - timedelta(days=1)
+    )
+    services.topic_status_set(
+        learner=alice, topic=roadmap.linear_algebra, status="skipped", at=today
+    )
+
+    stats = as_alice.get("/api/v1/me/stats/").json()
+
+    assert stats == {
+        "tracks": [
+            {"track": "math", "title": "Math", "done": 2, "total": 2},
+            {"track": "ml", "title": "Machine learning", "done": 0, "total": 1},
+        ],
+        "streak": {"current": 2, "longest": 2},
+        "hours": {"done": 5, "remaining": 40},
+    }
+
+
+def test_a_mentor_and_a_curator_have_a_me_too(as_mentor, as_carol):
+    assert as_mentor.get("/api/v1/me/").json()["roles"] == ["mentor"]
+    assert as_carol.get("/api/v1/me/").json()["roles"] == ["curator"]
