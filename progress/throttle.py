@@ -5,6 +5,8 @@ numbers. A success clears the username's count but not the IP's: one good passwo
 must not reset an attacker's budget for guessing others.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -14,8 +16,13 @@ class LoginThrottled(PermissionDenied):
     pass
 
 
+def _user_key(username: str) -> str:
+    # Hashed: a username may hold characters a cache key cannot (spaces, control codes).
+    return "login-fail:user:" + hashlib.sha256(username.lower().encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _keys(username: str, ip: str | None) -> list[tuple[str, int]]:
-    keys = [(f"login-fail:user:{username.lower()}", settings.LOGIN_FAILURE_LIMIT_PER_USER)]
+    keys = [(_user_key(username), settings.LOGIN_FAILURE_LIMIT_PER_USER)]
     if ip:
         keys.append((f"login-fail:ip:{ip}", settings.LOGIN_FAILURE_LIMIT_PER_IP))
     return keys
@@ -44,4 +51,4 @@ def record_login_failure(username: str, ip: str | None) -> None:
 
 
 def record_login_success(username: str) -> None:
-    cache.delete(f"login-fail:user:{username.lower()}")
+    cache.delete(_user_key(username))

@@ -6,5 +6,5 @@ from api.paths import views
 
 urlpatterns = [
     path("paths/", views.PathView.as_view(), name="path"),
-    path("me/ready/", views.ReadyView.as_view(), name="me-ready"),
+    path("me/ready/", views.ReadyView.as_view({"get": "list"}), name="me-ready"),
 ]

@@ -149,9 +149,10 @@ def test_ready_lists_what_the_learner_can_start_today(as_alice, alice, roadmap):
     TopicProgressFactory(learner=alice, topic=roadmap.linear_algebra, status="done")
     response = as_alice.get(READY)
     assert response.status_code == 200
-    assert response.json() == [
+    assert response.json()["results"] == [
         {"topic": "calculus", "title": "Calculus", "track": "math", "level": "beginner", "hours": 5}
     ]
+    assert response.json()["count"] == 1
 
 
 def test_ready_needs_a_signed_in_learner(anonymous, roadmap):
