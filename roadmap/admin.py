@@ -1,10 +1,19 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
 
+from roadmap import link_health
 from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource, Track
 from roadmap.services import ensure_acyclic, lock_roadmap
+
+# "Check now" runs while the curator's browser waits: a few dozen links, half a minute.
+CHECK_NOW_LIMIT = 50
+CHECK_NOW_BUDGET = 30.0
 
 
 class PrerequisiteInlineFormSet(forms.BaseInlineFormSet):
@@ -117,7 +126,9 @@ class PrerequisiteAdmin(admin.ModelAdmin):
 
 class LinkCheckInline(admin.TabularInline):
     model = LinkCheck
-    fields = ["checked_at", "status", "http_status", "final_url", "latency_ms", "attempts", "error"]
+    fields = [
+        "checked_at", "status", "http_status", "final_url", "latency_ms", "attempts", "error", "run",
+    ]  # fmt: skip
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -125,7 +136,7 @@ class LinkCheckInline(admin.TabularInline):
     ordering = ["-checked_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-checked_at")
+        return super().get_queryset(request).select_related("run").order_by("-checked_at")
 
 
 @admin.register(Resource)
@@ -140,9 +151,59 @@ class ResourceAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "authors", "kind", "access", "url", "year"]}),
         ("Link health", {"fields": readonly_fields}),
     ]
+    actions = ["check_now", "adopt_new_url"]
+    # Django 6 makes https the default scheme of a typed URL; say so now, and quietly.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    @admin.action(description="Check the links now", permissions=["change"])
+    def check_now(self, request, queryset):
+        ids = list(queryset.exclude(url="").values_list("id", flat=True)[: CHECK_NOW_LIMIT + 1])
+        if len(ids) > CHECK_NOW_LIMIT:
+            self.message_user(
+                request,
+                f"Select at most {CHECK_NOW_LIMIT} resources to check at once, or run "
+                "`manage.py check_links --all` for them all.",
+                messages.ERROR,
+            )
+            return
+        # Bounded, since the curator's browser waits on it: what is left stays due.
+        run = link_health.check_resources(ids=ids, trigger="admin", time_budget=CHECK_NOW_BUDGET)
+        if run is None:
+            self.message_user(
+                request,
+                "Nothing to check: the selected resources have no URL or are being checked "
+                "right now.",
+                messages.WARNING,
+            )
+            return
+        level = messages.WARNING if run.inconclusive or run.reason else messages.SUCCESS
+        self.message_user(request, link_health.run_summary(run=run).sentence(), level)
+
+    @admin.action(description="Adopt the new URL (permanently moved)", permissions=["change"])
+    def adopt_new_url(self, request, queryset):
+        movable = list(queryset.exclude(suggested_url=""))
+        unmoved, adopted = queryset.count() - len(movable), 0
+        for resource in movable:
+            try:
+                link_health.adopt_suggested_url(resource=resource)
+            except ValidationError as error:
+                message = f"{resource}: {' '.join(error.messages)}"
+                self.message_user(request, message, messages.ERROR)
+            else:
+                adopted += 1
+        if adopted:
+            message = f"Adopted the new URL of {adopted} resource{pluralize(adopted)}."
+            self.message_user(request, message, messages.SUCCESS)
+        if unmoved:
+            self.message_user(
+                request,
+                f"{unmoved} selected resource{pluralize(unmoved)} {pluralize(unmoved, 'has,have')} "
+                "not moved permanently: nothing to adopt.",
+                messages.WARNING,
+            )
 
 
 @admin.register(GraphVersion)
@@ -162,9 +223,50 @@ class GraphVersionAdmin(admin.ModelAdmin):
 
 @admin.register(LinkCheckRun)
 class LinkCheckRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "finished_at", "checked", "inconclusive", "reason", "trigger"]
+    list_display = [
+        "started_at", "finished_at", "checked_links", "inconclusive", "reason", "trigger",
+    ]  # fmt: skip
     list_filter = ["inconclusive", "trigger"]
-    readonly_fields = list_display
+    readonly_fields = ["started_at", "finished_at", "checked", "inconclusive", "reason", "trigger"]
 
     def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="checked", ordering="checked")
+    def checked_links(self, run):
+        url = reverse("admin:roadmap_linkcheck_changelist")
+        return format_html('<a href="{}?run={}">{}</a>', url, run.pk, run.checked)
+
+
+class RunFilter(admin.SimpleListFilter):
+    """The latest runs to pick from; any run's checks open from its ``checked`` link."""
+
+    title = "run"
+    parameter_name = "run"
+
+    def lookups(self, request, model_admin):
+        latest = LinkCheckRun.objects.order_by("-started_at")[:10]
+        return [(str(run.pk), f"{run} ({run.trigger})") for run in latest]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(run_id=value) if value and value.isdigit() else queryset
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """The history of every check, read-only: the checker writes it."""
+
+    list_display = [
+        "checked_at", "resource", "status", "http_status", "latency_ms", "url", "error", "run",
+    ]  # fmt: skip
+    list_filter = ["status", RunFilter]
+    list_select_related = ["resource", "run"]
+    search_fields = ["url", "resource__title", "error"]
+    date_hierarchy = "checked_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

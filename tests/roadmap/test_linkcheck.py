@@ -2,29 +2,16 @@
 
 Every name the checker looks up goes through an injected resolver (or /etc/hosts for
 ``localhost``), and the allow-list opens only 127.0.0.1/32, so nothing here can leave
-the machine. The server runs in a child process, so the times it records are not
-skewed by the checker holding this process's GIL.
+the machine. The server (``tests.roadmap.linkserver``) runs in a child process. The pure
+rules have their own tests in ``test_linkhealth.py``.
 """
 
 import asyncio
-import contextlib
-import functools
-import gzip
-import http.client
-import json
-import multiprocessing
 import shutil
 import socket
-import ssl
-import struct
 import subprocess
-import threading
 import time
 import tracemalloc
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -35,273 +22,9 @@ from roadmap.linkcheck import (
     InvalidCheckConfig,
     LinkHealth,
     check_links,
-    is_outage,
-    next_health,
-    outage_reason,
-    parse_retry_after,
     run_checks,
 )
-
-KIB = 1024
-
-
-# --- a small web site whose every path is a behaviour -------------------------------
-
-
-@dataclass
-class Hit:
-    method: str
-    path: str
-    host: str
-    user_agent: str
-    start: float
-    end: float | None = None
-
-
-@dataclass
-class Site:
-    """The server side: what the routes see, and the log of every request."""
-
-    port: int
-    hits: list[Hit] = field(default_factory=list)
-    bytes_sent: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-
-@dataclass
-class RemoteSite:
-    """The test side: the site's address, and its log fetched from the server."""
-
-    port: int
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def control(self, command: str) -> dict:
-        # http.client, not urllib: no proxy from the environment can get in the way.
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            connection.request("GET", f"/__{command}")
-            return json.loads(connection.getresponse().read())
-        finally:
-            connection.close()
-
-    @property
-    def hits(self) -> list[Hit]:
-        return [Hit(**hit) for hit in self.control("log")["hits"]]
-
-    @property
-    def bytes_sent(self) -> int:
-        return self.control("log")["bytes_sent"]
-
-    def hits_for(self, path: str) -> list[Hit]:
-        return [h for h in self.hits if h.path.split("?")[0] == path]
-
-
-def respond(handler, status, headers=(), body=b""):
-    handler.send_response(status)
-    for name, value in headers:
-        handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    if handler.command != "HEAD":
-        handler.wfile.write(body)
-
-
-def redirect(status, location):
-    return lambda h, site, n: respond(
-        h, status, [("Location", location(site) if callable(location) else location)]
-    )
-
-
-def by_method(head, get):
-    return lambda h, site, n: (head if h.command == "HEAD" else get)(h, site, n)
-
-
-def page(status, body=b"<html><title>Welcome</title><p>Hello, learner.</p></html>", headers=()):
-    return lambda h, site, n: respond(h, status, [("Content-Type", "text/html"), *headers], body)
-
-
-def busy_once(h, site, n):
-    if n == 0:
-        return respond(h, 429, [("Retry-After", "1")])
-    return respond(h, 200)
-
-
-def slow(h, site, n):
-    time.sleep(1.0)
-    respond(h, 200)
-
-
-def reset(h, site, n):
-    # SO_LINGER 0 turns close() into a TCP RST: the peer sees "connection reset".
-    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    h.connection.close()
-
-
-def huge(h, site, n):
-    h.send_response(200)
-    h.send_header("Content-Type", "text/html")
-    h.send_header("Content-Length", str(200 * KIB * KIB))
-    h.end_headers()
-    chunk = b"<p>" + b"x" * (64 * KIB - 3)
-    for _ in range(200 * 16):
-        h.wfile.write(chunk)
-        with site.lock:
-            site.bytes_sent += len(chunk)
-
-
-@functools.cache
-def zip_bomb() -> bytes:
-    """64 MiB of zeros, gzipped to about 64 KiB."""
-    return gzip.compress(bytes(64 * KIB * KIB), compresslevel=9)
-
-
-def gzipped(body: bytes | Callable[[], bytes]):
-    def route(h, site, n):
-        data = body() if callable(body) else gzip.compress(body)
-        respond(h, 200, [("Content-Type", "text/html"), ("Content-Encoding", "gzip")], data)
-
-    return by_method(page(405), route)
-
-
-def unhurried(h, site, n):
-    time.sleep(0.7)
-    respond(h, 200)
-
-
-CHALLENGE = (
-    b"<html><head><title>Just a moment...</title></head>"
-    b"<script src='/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1?ray=1'></script></html>"
-)
-ARTICLE = (
-    b"<html><title>How CAPTCHAs tell humans from bots</title>"
-    b"<p>A captcha asks you to click traffic lights.</p></html>"
-)
-
-ROUTES = {
-    "/ok": page(200),
-    "/moved": redirect(301, "/moved-again"),
-    "/moved-again": redirect(308, "/ok"),
-    "/temporary": redirect(302, "/ok"),
-    "/moved-then-temporary": redirect(301, "/temporary"),
-    "/to-other-loopback": redirect(302, lambda site: f"http://127.0.0.2:{site.port}/ok"),
-    "/to-metadata": redirect(302, "http://169.254.169.254/latest/meta-data/"),
-    "/to-ftp": redirect(301, "ftp://127.0.0.1/file"),
-    "/gone-404": page(404),
-    "/gone-410": page(410),
-    "/no-head": by_method(page(403), page(200)),
-    "/busy-once": busy_once,
-    "/busy-for-long": page(429, headers=[("Retry-After", "120")]),
-    "/unavailable": page(503),
-    "/error": page(500),
-    "/slow": slow,
-    "/reset": reset,
-    "/loop": redirect(302, "/loop"),
-    "/huge": by_method(page(405), huge),
-    "/challenge": by_method(page(405), page(200, CHALLENGE)),
-    "/cf-header": page(403, headers=[("cf-mitigated", "challenge")]),
-    "/captcha-article": by_method(page(405), page(200, ARTICLE)),
-    "/gzipped-challenge": gzipped(CHALLENGE),
-    "/zip-bomb": gzipped(zip_bomb),
-    "/unhurried": unhurried,
-    "/to-b": redirect(302, lambda site: site.url("/unhurried", host="b.test")),
-}
-
-
-class Handler(BaseHTTPRequestHandler):
-    def setup(self):
-        self.accepted = self.server.accepted.pop(self.request.fileno(), time.monotonic())
-        super().setup()
-
-    def do_HEAD(self):
-        self.serve()
-
-    def do_GET(self):
-        self.serve()
-
-    def serve(self):
-        site: Site = self.server.site
-        path = self.path.split("?")[0]
-        if path.startswith("/__"):
-            return self.control(site, path)
-        hit = Hit(self.command, self.path, self.headers.get("Host", ""),
-                  self.headers.get("User-Agent", ""), self.accepted)  # fmt: skip
-        with site.lock:
-            earlier = sum(1 for h in site.hits if h.path.split("?")[0] == path)
-            site.hits.append(hit)
-        route = ROUTES.get(path, page(404))
-        # The answer is "ended" before it is sent: the client holds its slot until it
-        # has the answer, so this window always lies inside the client's.
-        original_end_headers = self.end_headers
-
-        def end_headers():
-            hit.end = time.monotonic()
-            original_end_headers()
-
-        self.end_headers = end_headers
-        try:
-            route(self, site, earlier)
-        except OSError:
-            pass  # the checker hung up (timeout, 64 KiB read): that is the point
-        finally:
-            hit.end = hit.end or time.monotonic()
-
-    def control(self, site: Site, path: str):
-        with site.lock:
-            if path == "/__reset":
-                site.hits, site.bytes_sent = [], 0
-            log = {"hits": [asdict(h) for h in site.hits], "bytes_sent": site.bytes_sent}
-        respond(self, 200, [("Content-Type", "application/json")], json.dumps(log).encode())
-
-    def log_message(self, format, *args):
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.accepted: dict[int, float] = {}
-
-    def get_request(self):
-        # Stamped on accept, before a thread is started for it: the first moment the
-        # server sees a request, and the one least delayed by a busy machine.
-        connection, address = super().get_request()
-        self.accepted[connection.fileno()] = time.monotonic()
-        return connection, address
-
-    def handle_error(self, request, client_address):
-        pass  # the reset route breaks its own socket on purpose
-
-
-def serve(ready, certificate: tuple[str, str] | None) -> None:
-    httpd = QuietServer(("127.0.0.1", 0), Handler)
-    if certificate:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*certificate)
-        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    httpd.site = Site(httpd.server_address[1])
-    ready.send(httpd.site.port)
-    httpd.serve_forever()
-
-
-@contextlib.contextmanager
-def serving(certificate: tuple[str, str] | None = None):
-    ready, child_end = multiprocessing.Pipe()
-    process = multiprocessing.get_context("fork").Process(
-        target=serve, args=(child_end, certificate)
-    )
-    process.start()
-    try:
-        yield RemoteSite(ready.recv())
-    finally:
-        process.terminate()
-        process.join()
+from tests.roadmap.linkserver import KIB, local_config, local_names, serving
 
 
 @pytest.fixture(scope="module")
@@ -316,36 +39,10 @@ def site(server):
     return server
 
 
-def local_config(**overrides) -> CheckConfig:
-    """Shrunk for tests; only 127.0.0.1 is reachable."""
-    settings = {
-        "allow_networks": ("127.0.0.1/32",),
-        "connect_timeout": 1.0,
-        "total_timeout": 2.0,
-        "per_host_interval": 0.0,
-        "backoff_base": 0.01,
-    }
-    return CheckConfig(**(settings | overrides))
-
-
 def check(url: str, **overrides) -> CheckResult:
     report = run_checks([("r1", url)], config=local_config(**overrides))
     assert len(report.results) == 1
     return report.results[0]
-
-
-def local_names(*names):
-    """A resolver that knows only ``names``, all at 127.0.0.1, and counts lookups."""
-    calls = []
-
-    def resolve(host):
-        calls.append(host)
-        if host in names:
-            return ["127.0.0.1"]
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    resolve.calls = calls
-    return resolve
 
 
 # --- what a single check reports -----------------------------------------------------
@@ -708,108 +405,6 @@ def test_a_run_with_a_few_dead_hosts_is_conclusive(site):
     assert report.counts()[LinkHealth.DNS_ERROR] == 1
 
 
-# --- pure rules -------------------------------------------------------------------------
-
-DAY1 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
-
-
-def result(status, *, not_found=False, url="https://docs.example/page", refused=False):
-    return CheckResult(1, url, status, None, None, None, "", DAY1, 1, not_found, None, refused)
-
-
-def test_a_first_404_leaves_the_health_unchanged_but_counts():
-    assert next_health(None, 0, None, result(LinkHealth.BROKEN, not_found=True), DAY1) == (
-        LinkHealth.UNKNOWN, 1, DAY1,
-    )  # fmt: skip
-    assert next_health("ok", 0, None, result(LinkHealth.BROKEN, not_found=True), DAY1) == (
-        LinkHealth.OK, 1, DAY1,
-    )  # fmt: skip
-
-
-def test_a_second_404_breaks_the_link_only_24_hours_after_the_first():
-    gone = result(LinkHealth.BROKEN, not_found=True)
-    soon = next_health("ok", 1, DAY1, gone, DAY1 + timedelta(hours=23))
-    later = next_health(*soon, gone, DAY1 + timedelta(hours=24))
-
-    assert soon == (LinkHealth.OK, 2, DAY1)
-    assert later == (LinkHealth.BROKEN, 3, DAY1)
-
-
-def test_a_confirmed_nxdomain_is_broken_and_a_confirmed_timeout_stays_a_timeout():
-    next_day = DAY1 + timedelta(days=1)
-    nxdomain = result(LinkHealth.DNS_ERROR, not_found=True)
-
-    assert next_health("ok", 1, DAY1, nxdomain, next_day).health == LinkHealth.BROKEN
-    assert next_health("ok", 1, DAY1, result(LinkHealth.TIMEOUT), next_day).health == "timeout"
-
-
-def test_success_clears_the_failure_count():
-    assert next_health("broken", 5, DAY1, result(LinkHealth.OK), DAY1) == ("ok", 0, None)
-    assert next_health("ok", 1, DAY1, result(LinkHealth.REDIRECTED), DAY1).health == "redirected"
-
-
-def test_a_block_shows_at_once_and_never_counts_as_a_failure():
-    assert next_health("ok", 1, DAY1, result(LinkHealth.BLOCKED), DAY1 + timedelta(days=3)) == (
-        LinkHealth.BLOCKED, 1, DAY1,
-    )  # fmt: skip
-
-
-def test_a_checker_error_changes_nothing():
-    assert next_health("ok", 1, DAY1, result(LinkHealth.UNKNOWN), DAY1) == ("ok", 1, DAY1)
-
-
-def test_the_outage_guard_counts_distinct_hosts_not_urls():
-    down = [result(LinkHealth.CONNECTION_ERROR, url=f"https://h{i}.example/") for i in range(2)]
-    up = [result(LinkHealth.OK, url="https://up.example/")]
-    many_urls_one_dead_host = [
-        result(LinkHealth.DNS_ERROR, url=f"https://dead.example/{i}") for i in range(50)
-    ]
-
-    assert is_outage(down + up)  # 2 of 3 hosts
-    assert not is_outage(down + up * 2 + [result(LinkHealth.OK, url="https://b.example/")])
-    assert not is_outage(
-        many_urls_one_dead_host + up + [result(LinkHealth.OK, url="https://c.example/")]
-    )
-    assert not is_outage(down)  # too few hosts to tell
-    assert outage_reason(down + up, threshold=0.7) is None
-
-
-def test_a_host_with_one_good_answer_was_reachable():
-    mixed = [
-        result(LinkHealth.TIMEOUT, url="https://a.example/1"),
-        result(LinkHealth.BROKEN, url="https://a.example/2"),
-    ]
-    others = [result(LinkHealth.TIMEOUT, url=f"https://h{i}.example/") for i in range(2)]
-
-    assert outage_reason(mixed + others) == "inconclusive — no network: 2 of 3 hosts unreachable"
-
-
-def test_refusals_say_nothing_about_the_network():
-    refused = [
-        result(LinkHealth.CONNECTION_ERROR, url=f"http://10.0.0.{i}/", refused=True)
-        for i in range(5)
-    ]
-    assert not is_outage(
-        refused + [result(LinkHealth.OK, url=f"https://h{i}.example/") for i in range(3)]
-    )
-
-
-def test_retry_after_reads_seconds_and_http_dates():
-    now = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-
-    assert parse_retry_after("7", now) == 7.0
-    assert parse_retry_after("Sat, 01 Mar 2025 12:00:45 GMT", now) == 45.0
-    assert parse_retry_after("Sat, 01 Mar 2025 11:00:00 GMT", now) == 0.0
-    assert parse_retry_after("", now) is parse_retry_after("later", now) is None
-
-
-def test_the_health_values_match_the_stored_choices():
-    assert [h.value for h in LinkHealth] == [
-        "unknown", "ok", "redirected", "broken", "blocked",
-        "timeout", "tls-error", "dns-error", "connection-error",
-    ]  # fmt: skip
-
-
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -817,8 +412,58 @@ def test_the_health_values_match_the_stored_choices():
         ({"max_attempts": 0}, "max_attempts must be at least 1, not 0"),
         ({"per_host_interval": -1}, "per_host_interval cannot be negative (-1)"),
         ({"allow_networks": ("localhost",)}, "allow-list entry 'localhost' is not a network"),
+        ({"outage_min_hosts": 0}, "outage_min_hosts must be at least 1, not 0"),
+        ({"outage_threshold": 1.0}, "outage_threshold must be at least 0 and below 1, not 1.0"),
     ],
 )
 def test_a_config_that_cannot_work_is_rejected_by_name(overrides, message):
     with pytest.raises(InvalidCheckConfig, match=message.replace("(", r"\(").replace(")", r"\)")):
         CheckConfig(**overrides)
+
+
+def test_a_run_out_of_time_keeps_what_it_checked_and_names_the_rest(site):
+    targets = [(1, site.url("/slow?1")), (2, site.url("/ok")), (3, site.url("/slow?3"))]
+    config = local_config(per_host=3, max_attempts=1)
+
+    started = time.monotonic()
+    report = run_checks(targets, config=config, time_budget=0.5)
+
+    assert time.monotonic() - started < 0.9  # the slow pages take a second each
+    assert [(r.resource_id, r.status) for r in report.results] == [(2, LinkHealth.OK)]
+    assert report.unchecked == (1, 3) and not report.inconclusive
+
+
+def test_the_outage_guard_can_ask_for_more_hosts_before_it_judges():
+    def no_network(host):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    targets = [(i, f"https://site{i}.example/") for i in range(4)]
+    report = run_checks(targets, config=local_config(outage_min_hosts=5), resolver=no_network)
+
+    assert not report.inconclusive
+    assert report.counts()[LinkHealth.DNS_ERROR] == 4
+
+
+def test_the_pure_rules_are_importable_from_the_checker_too():
+    import roadmap.linkcheck
+    import roadmap.linkhealth
+
+    for name in ("LinkHealth", "CheckResult", "RunReport", "next_health", "outage_reason"):
+        assert getattr(roadmap.linkcheck, name) is getattr(roadmap.linkhealth, name)
+
+
+def test_a_name_that_failed_is_not_asked_again_in_the_same_run(site):
+    resolver = local_names("up.test")
+    targets = [(f"gone-{i}", f"https://gone.test/{i}") for i in range(5)]
+    targets += [(f"up-{i}", site.url(f"/ok?{i}", host="up.test")) for i in range(3)]
+
+    report = run_checks(targets, config=local_config(), resolver=resolver)
+
+    gone = [r for r in report.results if r.resource_id.startswith("gone")]
+    assert {(r.status, r.error) for r in gone} == {
+        (LinkHealth.DNS_ERROR, "gone.test does not exist (Name or service not known)")
+    }
+    assert resolver.calls.count("gone.test") == 1
+    assert {r.status for r in report.results if r.resource_id.startswith("up")} == {"ok"}
+    # A name that resolves is asked again by later checks (two starting at once share one).
+    assert resolver.calls.count("up.test") >= 2
