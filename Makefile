@@ -43,7 +43,7 @@ test: install
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
 test-browser: install
-	$(PY) -m pytest -m browser -p no:randomly $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 ## A real Celery worker process on Redis (CELERY_BROKER_URL must point at Redis).
 test-worker: install

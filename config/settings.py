@@ -19,9 +19,7 @@ VAR_DIR = Path(env_str("PATHWISE_VAR_DIR", str(BASE_DIR / "var")))
 
 PATHWISE_ENV = env_str("PATHWISE_ENV", "development")
 if PATHWISE_ENV not in {"development", "production", "test"}:
-    raise ImproperlyConfigured(
-        f"PATHWISE_ENV must be development, production or test, got {PATHWISE_ENV!r}"
-    )
+    raise ImproperlyConfigured(f"PATHWISE_ENV must be development, production or test, got {PATHWISE_ENV!r}")
 PRODUCTION = PATHWISE_ENV == "production"
 
 _DEV_SECRET = "pathwise-development-only-secret-key-never-use-in-production"
@@ -248,7 +246,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Nightly: resources' link health (the due ones, in chunks grouped by host).
     "roadmap-check-due-links": {"task": "roadmap.tasks.check_due_links", "schedule": crontab(hour=2, minute=30)},
     # Nightly: Idempotency-Key records older than a week.
-    "api-forget-idempotency-keys": {"task": "api.tasks.forget_old_idempotency_keys", "schedule": crontab(hour=3, minute=45)},
+    "api-forget-idempotency-keys": {
+        "task": "api.tasks.forget_old_idempotency_keys",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- Link health -----------------------------------------------------------------------------

@@ -47,16 +47,15 @@ def validate_time_zone(value: str) -> None:
 class LearnerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    hours_per_week = models.FloatField(
-        default=5.0, validators=[MinValueValidator(0.5), MaxValueValidator(80)]
-    )
+    hours_per_week = models.FloatField(default=5.0, validators=[MinValueValidator(0.5), MaxValueValidator(80)])
     new_cards_per_day = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(500)])
     reviews_per_day = models.PositiveSmallIntegerField(default=200, validators=[MaxValueValidator(5000)])
-    desired_retention = models.FloatField(
-        default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.97)]
-    )
+    desired_retention = models.FloatField(default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.97)])
     reminder_hour = models.PositiveSmallIntegerField(
-        null=True, blank=True, default=18, validators=[MaxValueValidator(23)],
+        null=True,
+        blank=True,
+        default=18,
+        validators=[MaxValueValidator(23)],
         help_text="Local hour for the daily review reminder; empty for no reminders.",
     )
     fsrs_parameters = models.JSONField(
@@ -118,7 +117,9 @@ class Assignment(models.Model):
         ordering = ["due_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(learner__isnull=False, cohort__isnull=True) | Q(learner__isnull=True, cohort__isnull=False)),
+                condition=(
+                    Q(learner__isnull=False, cohort__isnull=True) | Q(learner__isnull=True, cohort__isnull=False)
+                ),
                 name="assignment_learner_xor_cohort",
             )
         ]
@@ -187,9 +188,7 @@ class Activity(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     topic = models.ForeignKey("roadmap.Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    resource = models.ForeignKey(
-        "roadmap.Resource", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resource = models.ForeignKey("roadmap.Resource", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     detail = models.JSONField(default=dict, blank=True)
     occurred_at = models.DateTimeField(db_index=True)
 

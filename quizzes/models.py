@@ -92,7 +92,8 @@ class ReviewLog(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     answer = models.TextField(blank=True, max_length=5000)
     correct = models.BooleanField(null=True, blank=True)
-    client_id = models.CharField(max_length=64, null=True, blank=True)
+    # NULL, not "", for reviews sent without one: the unique constraint only covers real ids.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

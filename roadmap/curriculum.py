@@ -152,9 +152,7 @@ def _construct_mapping(loader: _Loader, node, deep=False):
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
-            loader._problems.append(
-                Problem(loader._filename, key_node.start_mark.line + 1, str(key), "duplicate key")
-            )
+            loader._problems.append(Problem(loader._filename, key_node.start_mark.line + 1, str(key), "duplicate key"))
         seen.add(key)
     mapping = _LineDict(loader.construct_mapping(node, deep=deep))
     mapping.line = node.start_mark.line + 1
@@ -259,8 +257,8 @@ class _Reader:
 
 
 def _is_url(value: str) -> bool:
-    from django.core.validators import URLValidator  # pure regex validator; needs no settings
     from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator  # pure regex validator; needs no settings
 
     try:
         URLValidator(schemes=["http", "https"])(value)
@@ -280,8 +278,13 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
         r = _Reader(item, filename, f"tracks[{index}]", problems)
         r.key = f"track {r.data.get('slug', index)!s}"
         into.tracks.append(
-            TrackSpec(r.slug("slug"), r.text("title", max_length=120), r.integer("position", low=1, high=1000) or 0,
-                      r.text("description", required=False), r.at)
+            TrackSpec(
+                r.slug("slug"),
+                r.text("title", max_length=120),
+                r.integer("position", low=1, high=1000) or 0,
+                r.text("description", required=False),
+                r.at,
+            )
         )
 
     for index, item in enumerate(_list(data, "resources", filename, problems)):
@@ -300,9 +303,14 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
             r.problem(f"'url' {url!r} is not a valid http(s) URL")
         into.resources.append(
             ResourceSpec(
-                r.slug("slug"), r.text("title", max_length=300), tuple(a.strip() for a in authors),
-                r.choice("kind", RESOURCE_KINDS), r.choice("access", ACCESS, default="free"), url,
-                r.integer("year", required=False, low=1600, high=2100), r.at,
+                r.slug("slug"),
+                r.text("title", max_length=300),
+                tuple(a.strip() for a in authors),
+                r.choice("kind", RESOURCE_KINDS),
+                r.choice("access", ACCESS, default="free"),
+                url,
+                r.integer("year", required=False, low=1600, high=2100),
+                r.at,
             )
         )
 
@@ -313,18 +321,37 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
         edges = []
         for edge_index, edge in enumerate(r.items("prerequisites")):
             e = _Reader(edge, filename, f"topic {slug}: prerequisites[{edge_index}]", problems, r.line)
-            edges.append(EdgeSpec(e.slug("topic"), slug, e.choice("kind", EDGE_KINDS, default="required"),
-                                  e.text("reason", max_length=500), e.at))
+            edges.append(
+                EdgeSpec(
+                    e.slug("topic"),
+                    slug,
+                    e.choice("kind", EDGE_KINDS, default="required"),
+                    e.text("reason", max_length=500),
+                    e.at,
+                )
+            )
         links = []
         for link_index, link in enumerate(r.items("resources")):
             lr = _Reader(link, filename, f"topic {slug}: resources[{link_index}]", problems, r.line)
-            links.append(LinkSpec(lr.slug("resource"), lr.choice("role", ROLES, default="core"),
-                                  lr.text("locator", required=False, max_length=200), lr.at))
+            links.append(
+                LinkSpec(
+                    lr.slug("resource"),
+                    lr.choice("role", ROLES, default="core"),
+                    lr.text("locator", required=False, max_length=200),
+                    lr.at,
+                )
+            )
         into.topics.append(
             TopicSpec(
-                slug, r.text("title", max_length=200), r.slug("track"), r.choice("level", LEVELS, default="beginner"),
-                r.integer("hours", low=1, high=1000) or 0, r.text("summary", required=False, max_length=5000),
-                tuple(edges), tuple(links), r.at,
+                slug,
+                r.text("title", max_length=200),
+                r.slug("track"),
+                r.choice("level", LEVELS, default="beginner"),
+                r.integer("hours", low=1, high=1000) or 0,
+                r.text("summary", required=False, max_length=5000),
+                tuple(edges),
+                tuple(links),
+                r.at,
             )
         )
 
@@ -357,9 +384,16 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
             r.problem("a free-recall question has no 'choices' or 'correct'")
         into.questions.append(
             QuestionSpec(
-                r.slug("key"), r.slug("topic"), kind, r.text("prompt", max_length=2000), r.text("answer", max_length=2000),
-                tuple(choices), tuple(correct), r.text("explanation", required=False, max_length=4000),
-                r.slug("source", required=False), r.at,
+                r.slug("key"),
+                r.slug("topic"),
+                kind,
+                r.text("prompt", max_length=2000),
+                r.text("answer", max_length=2000),
+                tuple(choices),
+                tuple(correct),
+                r.text("explanation", required=False, max_length=4000),
+                r.slug("source", required=False),
+                r.at,
             )
         )
 
@@ -422,8 +456,14 @@ def validate(
             value = getattr(spec, attr)
             if value and value in seen:
                 first = seen[value]
-                problems.append(Problem(spec.at.file, spec.at.line, f"{label} {value}",
-                                        f"duplicate {attr} (first defined at {first.file}:{first.line})"))
+                problems.append(
+                    Problem(
+                        spec.at.file,
+                        spec.at.line,
+                        f"{label} {value}",
+                        f"duplicate {attr} (first defined at {first.file}:{first.line})",
+                    )
+                )
             seen.setdefault(value, spec.at)
         return set(seen)
 

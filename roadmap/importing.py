@@ -40,8 +40,11 @@ class ImportReport:
         kinds = ["tracks", "resources", "topics", "prerequisites", "resource links", "questions"]
         parts = []
         for kind in kinds:
-            numbers = [f"{self.counts[f'{kind} {a}']} {a}" for a in ("created", "updated", "deleted", "unchanged")
-                       if self.counts[f"{kind} {a}"]]
+            numbers = [
+                f"{self.counts[f'{kind} {a}']} {a}"
+                for a in ("created", "updated", "deleted", "unchanged")
+                if self.counts[f"{kind} {a}"]
+            ]
             if numbers:
                 parts.append(f"{kind}: {', '.join(numbers)}")
         return "; ".join(parts) or "nothing to import"
@@ -97,22 +100,47 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
                 if other is not None:
                     other.position = 10_000 + other.pk
                     other.save(update_fields=["position"])
-                tracks[spec.slug] = _upsert(Track, {"slug": spec.slug},
-                                            {"title": spec.title, "position": spec.position, "description": spec.description},
-                                            tracks.get(spec.slug), report, "tracks", spec.slug)
+                tracks[spec.slug] = _upsert(
+                    Track,
+                    {"slug": spec.slug},
+                    {"title": spec.title, "position": spec.position, "description": spec.description},
+                    tracks.get(spec.slug),
+                    report,
+                    "tracks",
+                    spec.slug,
+                )
             for spec in curriculum.resources:
                 resources[spec.slug] = _upsert(
-                    Resource, {"slug": spec.slug},
-                    {"title": spec.title, "authors": ", ".join(spec.authors), "kind": spec.kind, "access": spec.access,
-                     "url": spec.url, "year": spec.year},
-                    resources.get(spec.slug), report, "resources", spec.slug,
+                    Resource,
+                    {"slug": spec.slug},
+                    {
+                        "title": spec.title,
+                        "authors": ", ".join(spec.authors),
+                        "kind": spec.kind,
+                        "access": spec.access,
+                        "url": spec.url,
+                        "year": spec.year,
+                    },
+                    resources.get(spec.slug),
+                    report,
+                    "resources",
+                    spec.slug,
                 )
             for spec in curriculum.topics:
                 topics[spec.slug] = _upsert(
-                    Topic, {"slug": spec.slug},
-                    {"title": spec.title, "track": tracks[spec.track], "level": spec.level, "hours": spec.hours,
-                     "summary": spec.summary},
-                    topics.get(spec.slug), report, "topics", spec.slug,
+                    Topic,
+                    {"slug": spec.slug},
+                    {
+                        "title": spec.title,
+                        "track": tracks[spec.track],
+                        "level": spec.level,
+                        "hours": spec.hours,
+                        "summary": spec.summary,
+                    },
+                    topics.get(spec.slug),
+                    report,
+                    "topics",
+                    spec.slug,
                 )
             _sync_edges(curriculum, topics, report)
             _sync_links(curriculum, topics, resources, report)
@@ -150,8 +178,15 @@ def _sync_edges(curriculum: Curriculum, topics: dict[str, Topic], report: Import
             edge.delete()
             report.note("prerequisites", "deleted", " → ".join(pair))
     for pair, spec in wanted.items():
-        _upsert(Prerequisite, {"from_topic": topics[spec.source], "to_topic": topics[spec.target]},
-                {"kind": spec.kind, "reason": spec.reason}, current.get(pair), report, "prerequisites", " → ".join(pair))
+        _upsert(
+            Prerequisite,
+            {"from_topic": topics[spec.source], "to_topic": topics[spec.target]},
+            {"kind": spec.kind, "reason": spec.reason},
+            current.get(pair),
+            report,
+            "prerequisites",
+            " → ".join(pair),
+        )
 
 
 def _sync_links(curriculum, topics, resources, report) -> None:
@@ -165,9 +200,15 @@ def _sync_links(curriculum, topics, resources, report) -> None:
         for position, link in enumerate(spec.resources):
             pair = (spec.slug, link.resource)
             wanted.add(pair)
-            _upsert(TopicResource, {"topic": topics[spec.slug], "resource": resources[link.resource]},
-                    {"role": link.role, "locator": link.locator, "position": position},
-                    current.get(pair), report, "resource links", f"{spec.slug}: {link.resource}")
+            _upsert(
+                TopicResource,
+                {"topic": topics[spec.slug], "resource": resources[link.resource]},
+                {"role": link.role, "locator": link.locator, "position": position},
+                current.get(pair),
+                report,
+                "resource links",
+                f"{spec.slug}: {link.resource}",
+            )
     for pair, link in current.items():
         if pair not in wanted:
             link.delete()
@@ -178,11 +219,23 @@ def _sync_questions(curriculum, topics, resources, report, Question) -> None:
     existing = {q.key: q for q in Question.objects.filter(key__in=[q.key for q in curriculum.questions])}
     for spec in curriculum.questions:
         _upsert(
-            Question, {"key": spec.key},
-            {"topic": topics[spec.topic], "kind": spec.kind, "prompt": spec.prompt, "answer": spec.answer,
-             "choices": list(spec.choices), "correct_choices": list(spec.correct), "explanation": spec.explanation,
-             "source": resources.get(spec.source) if spec.source else None, "is_active": True},
-            existing.get(spec.key), report, "questions", spec.key,
+            Question,
+            {"key": spec.key},
+            {
+                "topic": topics[spec.topic],
+                "kind": spec.kind,
+                "prompt": spec.prompt,
+                "answer": spec.answer,
+                "choices": list(spec.choices),
+                "correct_choices": list(spec.correct),
+                "explanation": spec.explanation,
+                "source": resources.get(spec.source) if spec.source else None,
+                "is_active": True,
+            },
+            existing.get(spec.key),
+            report,
+            "questions",
+            spec.key,
         )
     # A question dropped from the file is retired, not deleted: learners' review history stays.
     in_file_topics = [topics[spec.slug].pk for spec in curriculum.topics]
@@ -238,13 +291,21 @@ def export_curriculum() -> dict:
         "resources": [resource(r) for r in Resource.objects.order_by("slug")],
         "topics": [
             {
-                "slug": t.slug, "title": t.title, "track": t.track.slug, "level": t.level, "hours": t.hours,
-                "summary": t.summary, "prerequisites": edges.get(t.pk, []), "resources": links.get(t.pk, []),
+                "slug": t.slug,
+                "title": t.title,
+                "track": t.track.slug,
+                "level": t.level,
+                "hours": t.hours,
+                "summary": t.summary,
+                "prerequisites": edges.get(t.pk, []),
+                "resources": links.get(t.pk, []),
             }
             for t in Topic.objects.select_related("track").order_by("track__position", "slug")
         ],
         "questions": [
             question(q)
-            for q in Question.objects.filter(is_active=True).select_related("topic", "source").order_by("topic__slug", "key")
+            for q in Question.objects.filter(is_active=True)
+            .select_related("topic", "source")
+            .order_by("topic__slug", "key")
         ],
     }

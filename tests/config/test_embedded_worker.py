@@ -45,8 +45,9 @@ def _env(var: Path) -> dict:
 
 
 def _manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -57,7 +58,11 @@ def test_the_reminder_beat_task_runs_on_a_worker_over_the_filesystem_broker(tmp_
     _manage(env, "shell", "-c", SETUP)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         _manage(env, "shell", "-c", "from quizzes.tasks import send_review_reminders; send_review_reminders.delay()")

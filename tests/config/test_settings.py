@@ -28,7 +28,9 @@ def test_production_mode_passes_the_deploy_check_with_no_warnings():
 
 
 def test_the_deploy_check_warns_when_the_link_checker_may_reach_private_networks():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", LINKCHECK_ALLOW_NETWORKS="127.0.0.0/8", **PRODUCTION)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", LINKCHECK_ALLOW_NETWORKS="127.0.0.0/8", **PRODUCTION
+    )
     assert result.returncode != 0
     assert "pathwise.W001" in result.stderr + result.stdout
 

@@ -20,8 +20,18 @@ LEARNERS = {
         "hours_per_week": 8,
     },
     "alan": {
-        "done": ["python", "numpy", "pandas", "linear-algebra", "calculus", "probability-and-statistics",
-                 "gradient-descent", "linear-regression", "neural-networks", "backpropagation"],
+        "done": [
+            "python",
+            "numpy",
+            "pandas",
+            "linear-algebra",
+            "calculus",
+            "probability-and-statistics",
+            "gradient-descent",
+            "linear-regression",
+            "neural-networks",
+            "backpropagation",
+        ],
         "in_progress": ["attention"],
         "hours_per_week": 12,
     },
@@ -37,7 +47,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users()
             self._progress(users)
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write("  curator  carol   — edits the roadmap in /admin/")
         self.stdout.write("  mentor   maya    — mentors the Autumn cohort (ada, grace, alan)")
         self.stdout.write("  learners ada (just starting), grace (math done), alan (into deep learning)")
@@ -51,8 +61,9 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             extra = {"hours_per_week": LEARNERS[username]["hours_per_week"]} if username in LEARNERS else {}
             if user is None:
-                user = user_create(username=username, password=DEMO_PASSWORD, email=f"{username}@example.org",
-                                   role=role, **extra)
+                user = user_create(
+                    username=username, password=DEMO_PASSWORD, email=f"{username}@example.org", role=role, **extra
+                )
             else:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
@@ -75,7 +86,9 @@ class Command(BaseCommand):
                 continue  # keep whatever the demo learner did since the last run
             for days_ago, slug in enumerate(reversed(plan["done"]), start=1):
                 if slug in topics:
-                    topic_status_set(learner=learner, topic=topics[slug], status="done", at=now - timedelta(days=days_ago))
+                    topic_status_set(
+                        learner=learner, topic=topics[slug], status="done", at=now - timedelta(days=days_ago)
+                    )
             for slug in plan["in_progress"]:
                 if slug in topics:
                     topic_status_set(learner=learner, topic=topics[slug], status="in_progress", at=now)
