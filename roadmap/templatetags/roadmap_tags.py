@@ -16,3 +16,12 @@ def render_markdown(text: str) -> str:
     html = md.markdown(text or "", extensions=["fenced_code"])
     clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener nofollow")
     return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)
+
+
+@register.filter(name="markdown_inline")
+def render_markdown_inline(text: str) -> str:
+    """Markdown for one line (a quiz prompt or choice): `code` and emphasis, no paragraphs."""
+    html = str(render_markdown(text)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return mark_safe(html)  # noqa: S308  (already sanitised by render_markdown)
