@@ -34,6 +34,17 @@ urlpatterns = [
         name="resource-done-update",
     ),
     path("mentor/", views.mentor_home, name="mentor-home"),
+    path("mentor/cohorts/<int:cohort_id>/", views.mentor_cohort, name="mentor-cohort"),
+    path(
+        "mentor/cohorts/<int:cohort_id>/assignments/",
+        views.mentor_assignment_create,
+        name="mentor-assignment-create",
+    ),
+    path(
+        "mentor/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/delete/",
+        views.mentor_assignment_delete,
+        name="mentor-assignment-delete",
+    ),
     path(
         "mentor/cohorts/<int:cohort_id>/learners/<str:username>/",
         views.mentor_learner,

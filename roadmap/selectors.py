@@ -1,14 +1,18 @@
 """Reads of the roadmap: the graph (cached per graph version) and its version."""
 
+import hashlib
 import threading
 
 import networkx as nx
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from roadmap.models import GraphVersion, Prerequisite, Resource, Topic, TopicResource, Track
 
-_GRAPH_CACHE_KEY = "roadmap:graph:v{version}"
+# The database's name is part of the key: two local databases (a demo, a test run) may share
+# the file cache and sit at the same version number with different roadmaps.
+_GRAPH_CACHE_KEY = "roadmap:graph:{database}:v{version}"
 _local = threading.local()
 
 
@@ -79,13 +83,18 @@ def roadmap_graph() -> tuple[nx.DiGraph, int]:
     memo = getattr(_local, "graph", None)
     if memo is not None and memo[0] == version:
         return memo[1], version
-    key = _GRAPH_CACHE_KEY.format(version=version)
+    key = _GRAPH_CACHE_KEY.format(database=_database_tag(), version=version)
     graph = cache.get(key)
     if graph is None:
         graph = build_roadmap_graph()
         cache.set(key, graph, timeout=7 * 24 * 3600)
     _local.graph = (version, graph)
     return graph, version
+
+
+def _database_tag() -> str:
+    name = str(connection.settings_dict["NAME"])
+    return hashlib.sha1(name.encode()).hexdigest()[:12]
 
 
 def forget_cached_graph() -> None:

@@ -9,8 +9,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions
 from rest_framework.response import Response
 
-from api.paths import serializers
 from api.pagination import PageNumberPagination
+from api.paths import serializers
 from api.views import APIView, GenericViewSet
 from roadmap import learning_paths
 from roadmap.models import Topic
