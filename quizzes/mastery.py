@@ -6,7 +6,8 @@ One definition, used by the API, the nightly refresh and the roadmap:
   has reviewed at least once (0 for a topic without cards).
 - **mean retrievability** = the mean, over the reviewed cards only, of FSRS's
   predicted probability of recalling each card now (`quizzes.scheduler.retrievability`,
-  which counts whole days since the last review).
+  which counts whole days since the last review; computed for the whole topic at once
+  by `quizzes.scheduler.retrievabilities`).
 - **mastery** = mean retrievability × coverage. Equivalently, the predicted recall
   summed over *all* the topic's cards and divided by their number, a never-reviewed
   card counting as 0. ``None`` while no card has been reviewed: "not measured yet"
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from quizzes.scheduler import CardState, SchedulerSettings, retrievability
+from quizzes.scheduler import Memory, SchedulerSettings, retrievabilities
 
 __all__ = ["Mastery", "needs_review", "topic_mastery"]
 
@@ -43,7 +44,7 @@ class Mastery:
 
 
 def topic_mastery(
-    reviewed_states: Iterable[CardState],
+    reviewed_states: Iterable[Memory],
     now: datetime,
     *,
     cards: int,
@@ -52,7 +53,8 @@ def topic_mastery(
     """Mastery at ``now`` of a topic of ``cards`` cards, from the states of its reviewed ones.
 
     Never-reviewed cards only count towards ``cards`` (and so lower the coverage); no
-    state is needed for them.
+    state is needed for them. A state is a `CardState` or any row with the card's
+    ``stability`` and ``last_review`` (see `quizzes.scheduler.Memory`).
 
     Raises
     ------
@@ -62,7 +64,7 @@ def topic_mastery(
     Examples
     --------
     >>> from datetime import datetime, timedelta, timezone
-    >>> from quizzes.scheduler import review
+    >>> from quizzes.scheduler import CardState, review
     >>> settings = SchedulerSettings()
     >>> start = datetime(2025, 3, 1, tzinfo=timezone.utc)
     >>> learnt = review(CardState.new(start), 3, start, settings=settings, fuzz_seed=1)
@@ -74,20 +76,17 @@ def topic_mastery(
     >>> topic_mastery([], start, cards=3, settings=settings).mastery is None
     True
     """
-    reviewed = 0
-    recall = 0.0
-    for state in reviewed_states:
-        if state.is_new:
-            raise ValueError("a never-reviewed card has no retrievability; count it in cards")
-        reviewed += 1
-        recall += retrievability(state, now, settings=settings)
+    states = list(reviewed_states)
+    if any(state.last_review is None for state in states):
+        raise ValueError("a never-reviewed card has no retrievability; count it in cards")
+    reviewed = len(states)
     if reviewed > cards:
         raise ValueError(f"{reviewed} reviewed cards cannot belong to a topic of {cards} cards")
     if reviewed == 0:
         return Mastery(
             cards=cards, reviewed=0, coverage=0.0, mean_retrievability=None, mastery=None
         )
-    mean = recall / reviewed
+    mean = sum(retrievabilities(states, now, settings=settings)) / reviewed
     coverage = reviewed / cards
     return Mastery(
         cards=cards,

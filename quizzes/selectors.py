@@ -325,37 +325,32 @@ class TopicMastery:
 
 @dataclass
 class TopicCards:
-    """How many active cards a learner has in a topic, and the states of the reviewed ones."""
+    """How many active cards a learner has in a topic, and the memory of the reviewed ones.
+
+    Each reviewed card is a row with its ``stability`` and ``last_review`` (a
+    `scheduler.Memory`), not a `scheduler.CardState`: mastery reads thousands of them
+    and needs nothing else.
+    """
 
     cards: int = 0
-    reviewed: list[scheduler.CardState] = field(default_factory=list)
+    reviewed: list[scheduler.Memory] = field(default_factory=list)
 
 
 def cards_by_topic(
     *, learner: User, topic_ids: Sequence[int] | None = None
 ) -> dict[int, TopicCards]:
-    """The learner's active cards per topic id: a count, and the reviewed cards' states."""
+    """The learner's active cards per topic id: a count, and the reviewed cards' memory."""
     rows = _active_cards(learner)
     if topic_ids is not None:
         rows = rows.filter(topic_id__in=topic_ids)
     topics: dict[int, TopicCards] = defaultdict(TopicCards)
-    fields = ("topic_id", "state", "step", "stability", "difficulty", "due", "last_review")
-    for topic_id, state, step, stability, difficulty, due, last_review in rows.values_list(
-        *fields
-    ).order_by():
-        topic = topics[topic_id]
+    # Only the columns mastery reads: loading costs per column and row (a timestamp about
+    # 4 µs), and reading each card's whole state took twice as long for a 2,000-card topic.
+    for row in rows.values_list("topic_id", "stability", "last_review", named=True).order_by():
+        topic = topics[row.topic_id]
         topic.cards += 1
-        if state != CardState.NEW:
-            topic.reviewed.append(
-                scheduler.CardState(
-                    state=state,
-                    step=step,
-                    stability=stability,
-                    difficulty=difficulty,
-                    due=due,
-                    last_review=last_review,
-                )
-            )
+        if row.last_review is not None:  # reviewed at least once
+            topic.reviewed.append(row)
     return topics
 
 

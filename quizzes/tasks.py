@@ -8,15 +8,20 @@ recomputed), so a retry or a second delivery of a late-acked task does no harm.
 """
 
 import logging
+import smtplib
 from collections.abc import Callable
 from datetime import datetime
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
-from quizzes import optimizer, selectors, services
+from quizzes import fitting, optimizer, reminders, selectors
 
 logger = logging.getLogger(__name__)
+
+#: Errors worth retrying a task for: the database or the mail server is away.
+TRANSIENT_ERRORS = (OperationalError, smtplib.SMTPException, ConnectionError, TimeoutError)
 
 REMINDER_CHUNK = 500
 MASTERY_CHUNK = 100
@@ -24,7 +29,7 @@ FIT_CHUNK = 20
 
 _RETRYING = {
     "acks_late": True,
-    "autoretry_for": services.TRANSIENT_ERRORS,
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 10,
     "retry_backoff_max": 600,
     "retry_jitter": True,
@@ -48,7 +53,7 @@ def _for_each(learner_ids: list[int], work: Callable[[int], object]) -> int:
     for learner_id in learner_ids:
         try:
             done += bool(work(learner_id))
-        except services.TRANSIENT_ERRORS:
+        except TRANSIENT_ERRORS:
             raise
         except Exception:
             logger.exception(
@@ -71,7 +76,7 @@ def send_review_reminders(at: str | None = None) -> int:
 def send_reminders_to(learner_ids: list[int], at: str) -> int:
     when = datetime.fromisoformat(at)
     return _for_each(
-        learner_ids, lambda learner_id: services.reminder_send(learner_id=learner_id, at=when)
+        learner_ids, lambda learner_id: reminders.reminder_send(learner_id=learner_id, at=when)
     )
 
 
@@ -89,7 +94,7 @@ def refresh_mastery(at: str | None = None) -> int:
 def refresh_mastery_for(learner_ids: list[int], at: str) -> int:
     now = datetime.fromisoformat(at)
     return _for_each(
-        learner_ids, lambda learner_id: services.mastery_refresh(learner_id=learner_id, now=now)
+        learner_ids, lambda learner_id: fitting.mastery_refresh(learner_id=learner_id, now=now)
     )
 
 
@@ -109,5 +114,5 @@ def optimise_parameters(at: str | None = None) -> int:
 def optimise_parameters_for(learner_ids: list[int], at: str) -> int:
     when = datetime.fromisoformat(at)
     return _for_each(
-        learner_ids, lambda learner_id: services.parameters_optimise(learner_id=learner_id, at=when)
+        learner_ids, lambda learner_id: fitting.parameters_optimise(learner_id=learner_id, at=when)
     )

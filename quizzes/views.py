@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from progress.selectors import profile_for
-from quizzes import selectors, services
+from quizzes import reminders, selectors, services
 from quizzes.models import Card, QuestionKind
 from quizzes.scheduler import Rating, format_interval
 
@@ -74,7 +74,7 @@ def review(request):
             return redirect("quizzes:review")
         now = timezone.now()
     else:
-        services.reminders_mark_seen(learner=request.user, now=now)
+        reminders.reminders_mark_seen(learner=request.user, now=now)
 
     profile = profile_for(request.user)
     queue = selectors.due_queue(learner=request.user, now=now)

@@ -1,4 +1,5 @@
-"""Shapes of the review and question endpoints. Parsing only; the rules live in quizzes.services."""
+"""Shapes of the review and question endpoints. Parsing only; the rules live in the services
+(quizzes.services for reviews, quizzes.questions for questions)."""
 
 import re
 
@@ -208,7 +209,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class QuestionWriteSerializer(serializers.Serializer):
-    """A question's fields as curators send them; quizzes.services checks that they agree."""
+    """A question's fields as curators send them; quizzes.questions checks that they agree."""
 
     key = serializers.SlugField(max_length=120, help_text="Stable key, unique across questions.")
     topic = SlugReferenceField(queryset=Topic.objects.all())

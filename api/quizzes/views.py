@@ -23,7 +23,7 @@ from api.pagination import PageNumberPagination
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
-from quizzes import selectors, services
+from quizzes import questions, selectors, services
 from quizzes.models import Card, Question, QuestionKind
 from roadmap.models import Topic
 
@@ -223,10 +223,10 @@ class QuestionViewSet(mixins.ListModelMixin, EditableViewSet):
     object_name = "question"
 
     def create_object(self, data):
-        return services.question_create(**data)
+        return questions.question_create(**data)
 
     def update_object(self, question, data):
-        return services.question_update(question=question, **data)
+        return questions.question_update(question=question, **data)
 
     def delete_object(self, question):
-        services.question_delete(question=question)
+        questions.question_delete(question=question)

@@ -294,7 +294,7 @@ def measure(data: dict, now: datetime, quick: bool) -> list[dict]:
     from django.db import connection
 
     from progress.selectors import profile_for
-    from quizzes import selectors, services
+    from quizzes import fitting, selectors, services
     from quizzes.models import Card
     from roadmap.models import Topic
 
@@ -418,7 +418,7 @@ def measure(data: dict, now: datetime, quick: bool) -> list[dict]:
     )
 
     started = time.perf_counter()
-    services.mastery_refresh(learner_id=m.pk, now=now)
+    fitting.mastery_refresh(learner_id=m.pk, now=now)
     cards_m = Card.objects.filter(learner=m).count()
     rows.append(
         {

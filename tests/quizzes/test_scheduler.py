@@ -2,6 +2,7 @@
 
 import math
 import random
+from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from quizzes.scheduler import (
     format_interval,
     preview,
     replay,
+    retrievabilities,
     retrievability,
     review,
     review_seed,
@@ -277,6 +279,30 @@ def test_retrievability_at_the_due_date_is_near_the_desired_retention():
     assert retrievability(state, state.due, settings=UNFUZZED) == pytest.approx(0.9, abs=0.02)
 
 
+# What a selector passes instead of a CardState: a values_list(..., named=True) row.
+MemoryRow = namedtuple("MemoryRow", "topic_id stability last_review")
+
+
+def test_batch_retrievabilities_use_the_learners_fitted_forgetting_curve():
+    card = run_ours(FIXED_SEQUENCE[:3], DEFAULTS)[-1]
+    parameters = list(DEFAULTS.parameters)
+    parameters[20] = 0.5  # a steeper decay than the default
+    fitted = SchedulerSettings(parameters=parameters)
+    later = card.last_review + timedelta(days=30)
+
+    default, steep = (
+        retrievabilities([card], later, settings=settings)[0] for settings in (DEFAULTS, fitted)
+    )
+
+    assert steep == retrievability(card, later, settings=fitted) != default
+
+
+def test_batch_retrievabilities_reject_naive_datetimes():
+    naive = MemoryRow(1, 3.0, datetime(2025, 3, 1))
+    with pytest.raises(SchedulerError, match="last_review must be timezone-aware"):
+        retrievabilities([naive], START, settings=DEFAULTS)
+
+
 @pytest.mark.parametrize(
     ("interval", "label"),
     [
@@ -399,3 +425,28 @@ def test_replace_keeps_utc_normalisation():
     berlin_due = datetime(2025, 3, 1, 10, tzinfo=ZoneInfo("Europe/Berlin"))
     state = replace(CardState.new(START), due=berlin_due)
     assert state.due.tzinfo is UTC
+
+
+@given(
+    card_histories=st.lists(histories, min_size=1, max_size=12),
+    settings=any_settings,
+    elapsed=st.integers(min_value=0, max_value=3 * 365 * 24).map(lambda h: timedelta(hours=h)),
+)
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_batch_retrievabilities_equal_retrievability_card_for_card(
+    card_histories, settings, elapsed
+):
+    cards = [CardState.new(START)]  # a never-reviewed card among them: 0 either way
+    for history in card_histories:
+        state, at = CardState.new(START), START
+        for number, (rating, gap) in enumerate(history, start=1):
+            at += gap
+            state = review(state, rating, at, settings=settings, fuzz_seed=review_seed(1, number))
+        cards.append(state)
+    now = max(card.last_review or START for card in cards) + elapsed
+
+    one_by_one = [retrievability(card, now, settings=settings) for card in cards]
+    rows = [MemoryRow(7, card.stability, card.last_review) for card in cards]
+
+    assert retrievabilities(cards, now, settings=settings) == one_by_one
+    assert retrievabilities(rows, now, settings=settings) == one_by_one

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from progress.models import LearnerProfile
-from quizzes import scheduler, selectors, services
+from quizzes import reminders, scheduler, selectors, services
 from quizzes.models import Card, Question, Reminder, ReviewLog
 from quizzes.services import ReviewInput
 from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
@@ -271,5 +271,5 @@ def test_unseen_reminders_are_the_learners_own_notices_not_yet_seen(alice, bob):
     Reminder.objects.create(learner=bob, local_date=date(2026, 6, 1), due_count=3)
 
     assert list(selectors.unseen_reminders(alice)) == [mine]
-    assert services.reminders_mark_seen(learner=alice, now=NOW) == 1
+    assert reminders.reminders_mark_seen(learner=alice, now=NOW) == 1
     assert not selectors.unseen_reminders(alice).exists()

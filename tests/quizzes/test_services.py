@@ -1,4 +1,4 @@
-"""Behaviour of quizzes.services: enrolling, live and offline reviews, mastery, questions."""
+"""Behaviour of quizzes.services: enrolling, live and offline reviews."""
 
 import inspect
 import threading
@@ -8,20 +8,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from progress.models import Activity, ActivityKind, LearnerProfile, TopicProgress
+from progress.models import Activity, ActivityKind, LearnerProfile, User
 from quizzes import scheduler, selectors, services
-from quizzes.models import Card, Question, ReviewLog
+from quizzes.models import Card, ReviewLog
 from quizzes.services import ReviewInput
 from tests.factories import (
     MultipleChoiceFactory,
     QuestionFactory,
     TopicFactory,
-    TopicProgressFactory,
     UserFactory,
 )
 
@@ -79,6 +79,12 @@ def expected_after(card, reviews, settings=None):
 def state(card) -> scheduler.CardState:
     card.refresh_from_db()
     return selectors.card_state(card)
+
+
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    """The SQL a block sent, less transaction control (BEGIN, SAVEPOINT, COMMIT...)."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [query["sql"] for query in queries if not query["sql"].startswith(control)]
 
 
 def timeline(start=NOW, sequence=SEQUENCE):
@@ -322,6 +328,30 @@ def test_a_live_review_resent_with_its_client_id_is_applied_once(alice):
     assert state(card).step == 1
 
 
+def test_a_live_review_is_four_statements_and_the_profile_is_read_once_per_request(alice):
+    first, second = (card_for(alice, QuestionFactory()) for _ in range(2))
+    learner = User.objects.get(pk=alice.pk)  # as a request sees them: no profile read yet
+
+    counts = []
+    for card in (first, second):
+        with CaptureQueriesContext(connection) as queries:
+            submit(learner, card, 3, NOW)
+        counts.append(len(statements(queries)))
+
+    # The card locked, the log row, the card, the activity; and the profile, the first time.
+    assert counts == [5, 4]
+
+
+def test_a_learner_without_a_profile_yet_can_review_and_gets_one(db):
+    learner = User.objects.create(username="dana")
+    card = card_for(learner)
+
+    result = submit(learner, card, 3, NOW)
+
+    assert result.status == "applied"
+    assert LearnerProfile.objects.filter(user=learner).exists()
+
+
 # --- Offline batches -------------------------------------------------------------------------
 
 
@@ -447,6 +477,50 @@ def test_a_batch_rejects_bad_items_one_by_one_and_applies_the_rest(alice, bob):
     assert not ReviewLog.objects.filter(card=other).exists()
 
 
+def statements_to_upload(learner, reviews, now) -> int:
+    """How many statements an upload takes, sent as a new request would (no profile read yet)."""
+    fresh = User.objects.get(pk=learner.pk)
+    with CaptureQueriesContext(connection) as queries:
+        results = services.reviews_upload(learner=fresh, reviews=reviews, now=now)
+    assert {result.status for result in results} == {"applied"}
+    return len(statements(queries))
+
+
+def test_an_offline_batch_is_the_same_few_statements_whatever_its_size(alice):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(30, topic=topic)
+    services.enroll_topic_cards(learner=alice, topic=topic, now=NOW)
+    cards = list(Card.objects.filter(learner=alice))
+    reviews = [ReviewInput(card.pk, 3, reviewed_at=NOW, client_id=f"r-{card.pk}") for card in cards]
+
+    # Cards, known client ids, profile; then one insert each of logs, cards and activities.
+    assert statements_to_upload(alice, reviews[:1], NOW) == 6
+    assert statements_to_upload(alice, reviews[1:], NOW) == 6
+    assert Card.objects.filter(learner=alice, reps=1).count() == 30
+
+
+def test_replaying_older_reviews_into_many_cards_is_still_a_few_statements(alice):
+    topic = TopicFactory()
+    QuestionFactory.create_batch(12, topic=topic)
+    services.enroll_topic_cards(learner=alice, topic=topic, now=NOW)
+    cards = list(Card.objects.filter(learner=alice))
+    live, offline = (3, NOW + timedelta(hours=1)), (4, NOW + timedelta(minutes=30))
+    for card in cards:
+        submit(alice, card, *live)
+    reviews = [
+        ReviewInput(card.pk, offline[0], reviewed_at=offline[1], client_id=f"r-{card.pk}")
+        for card in cards
+    ]
+
+    # As above, with the cards' logs read once to rebuild them all (and no other card moved).
+    later = NOW + timedelta(hours=2)
+    assert statements_to_upload(alice, reviews[:2], later) == 7
+    assert statements_to_upload(alice, reviews[2:], later) == 7
+    for card in cards:
+        assert state(card) == expected_after(card, [offline, live])
+        assert card.reps == 2
+
+
 def test_a_client_id_used_twice_in_one_batch_is_applied_once(alice):
     card = card_for(alice)
     review = ReviewInput(card.pk, 3, reviewed_at=NOW, client_id="same")
@@ -491,48 +565,7 @@ def test_two_concurrent_submissions_for_one_card_both_land():
     )
 
 
-# --- Mastery and parameters ------------------------------------------------------------------
-
-
-def test_mastery_refresh_stores_mastery_and_flags_a_done_topic_below_target(alice):
-    done, started = TopicFactory(), TopicFactory()
-    for topic in (done, started):
-        cards = [card_for(alice, QuestionFactory(topic=topic)) for _ in range(2)]
-        submit(alice, cards[0], 3, NOW)
-    TopicProgressFactory(learner=alice, topic=done, status="done")
-    TopicProgressFactory(learner=alice, topic=started, status="in_progress")
-
-    services.mastery_refresh(learner_id=alice.pk, now=NOW + timedelta(days=1))
-
-    rows = {row.topic: row for row in TopicProgress.objects.filter(learner=alice)}
-    # One of two cards reviewed: coverage 0.5, so mastery is at most 0.5.
-    assert 0.45 < rows[done].mastery <= 0.5
-    assert rows[done].needs_review is True
-    assert rows[started].mastery == rows[done].mastery
-    assert rows[started].needs_review is False
-
-
-def test_a_done_topic_whose_cards_are_all_fresh_does_not_need_review(alice):
-    topic = TopicFactory()
-    card = card_for(alice, QuestionFactory(topic=topic))
-    submit(alice, card, 4, NOW)
-    TopicProgressFactory(learner=alice, topic=topic, status="done", needs_review=True)
-
-    services.mastery_refresh(learner_id=alice.pk, now=NOW + timedelta(days=1))
-
-    row = TopicProgress.objects.get(learner=alice, topic=topic)
-    assert row.mastery > 0.9 and row.needs_review is False
-
-
-def test_a_topic_without_reviews_has_no_mastery_yet(alice):
-    topic = TopicFactory()
-    card_for(alice, QuestionFactory(topic=topic))
-    TopicProgressFactory(learner=alice, topic=topic, status="done", mastery=0.3)
-
-    services.mastery_refresh(learner_id=alice.pk, now=NOW)
-
-    row = TopicProgress.objects.get(learner=alice, topic=topic)
-    assert (row.mastery, row.needs_review) == (None, False)
+# --- The learner's parameters --------------------------------------------------------------
 
 
 def test_a_learners_fitted_parameters_drive_their_scheduler(alice):
@@ -548,45 +581,3 @@ def test_a_learners_fitted_parameters_drive_their_scheduler(alice):
     settings = scheduler.SchedulerSettings(desired_retention=0.8, parameters=fitted)
     assert state(card) == expected_after(card, [(3, NOW + timedelta(minutes=1))], settings)
     assert state(card).stability == 10.0
-
-
-# --- Questions -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("fields", "errors"),
-    [
-        (
-            {"choices": ["only"], "correct_choices": [0]},
-            {"choices": ["a multiple-choice question needs at least two choices"]},
-        ),
-        (
-            {"choices": ["a", "b"], "correct_choices": []},
-            {"correct_choices": ["mark at least one choice as correct"]},
-        ),
-        (
-            {"choices": ["a", "b"], "correct_choices": [2]},
-            {"correct_choices": ["choices are numbered 0 to 1"]},
-        ),
-    ],
-)
-def test_a_multiple_choice_question_needs_coherent_choices(db, fields, errors):
-    topic = TopicFactory()
-    with pytest.raises(ValidationError) as error:
-        services.question_create(
-            key="q", topic=topic, kind="multiple-choice", prompt="?", answer="!", **fields
-        )
-    assert error.value.message_dict == errors
-    assert not Question.objects.exists()
-
-
-def test_a_free_recall_question_has_no_choices(db):
-    with pytest.raises(ValidationError, match="has no choices"):
-        services.question_create(
-            key="q",
-            topic=TopicFactory(),
-            kind="free-recall",
-            prompt="?",
-            answer="!",
-            choices=["a", "b"],
-        )

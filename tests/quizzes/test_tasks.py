@@ -12,11 +12,11 @@ import fsrs
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
+from django.db import OperationalError, connection
 
 from config.celery import app
 from progress.models import LearnerProfile, TopicProgress, User
-from quizzes import optimizer, selectors, services, tasks
+from quizzes import fitting, optimizer, reminders, selectors, services, tasks
 from quizzes.models import Card, ParameterFit, Reminder, ReviewLog
 from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quizzes.test_services import card_for, postgres_only, submit
@@ -130,7 +130,7 @@ def test_a_reminder_claimed_by_another_worker_is_not_sent_again(db):
     ken = learner("ken")
     Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=AT)
 
-    assert services.reminder_send(learner_id=ken.pk, at=AT) is None
+    assert reminders.reminder_send(learner_id=ken.pk, at=AT) is None
     assert mail.outbox == []
 
 
@@ -145,7 +145,7 @@ def test_two_workers_sending_the_same_reminder_at_once_send_one_email():
     def send():
         try:
             barrier.wait(timeout=10)
-            services.reminder_send(learner_id=ken.pk, at=AT)
+            reminders.reminder_send(learner_id=ken.pk, at=AT)
         except Exception as error:  # pragma: no cover - reported by the assertion below
             errors.append(error)
         finally:
@@ -164,7 +164,7 @@ def test_two_workers_sending_the_same_reminder_at_once_send_one_email():
 
 def test_a_failed_email_releases_the_claim_so_the_retry_sends_it(db, monkeypatch):
     ken = learner("ken")
-    real_send = services.send_mail
+    real_send = reminders.send_mail
     failures = iter([smtplib.SMTPServerDisconnected("gone")])
 
     def flaky_send(**kwargs):
@@ -172,12 +172,12 @@ def test_a_failed_email_releases_the_claim_so_the_retry_sends_it(db, monkeypatch
             raise error
         return real_send(**kwargs)
 
-    monkeypatch.setattr(services, "send_mail", flaky_send)
+    monkeypatch.setattr(reminders, "send_mail", flaky_send)
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.reminder_send(learner_id=ken.pk, at=AT)
+        reminders.reminder_send(learner_id=ken.pk, at=AT)
     assert Reminder.objects.get().claimed_at is None
-    services.reminder_send(learner_id=ken.pk, at=AT)
+    reminders.reminder_send(learner_id=ken.pk, at=AT)
 
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().emailed_at is not None
@@ -209,7 +209,7 @@ def test_tasks_are_late_acked_retried_on_transient_errors_and_time_limited():
         tasks.optimise_parameters_for,
     ):
         assert task.acks_late is True
-        assert set(task.autoretry_for) >= {smtplib.SMTPException, services.OperationalError}
+        assert set(task.autoretry_for) >= {smtplib.SMTPException, OperationalError}
         assert task.max_retries == 5 and task.retry_backoff
         assert 0 < task.soft_time_limit < task.time_limit
 
@@ -324,5 +324,5 @@ def test_optimisation_waits_for_enough_reviews(run, alice):
     submit(alice, card, 3, AT - timedelta(days=1))
 
     assert run(tasks.optimise_parameters) == 0
-    assert services.parameters_optimise(learner_id=alice.pk, at=AT) is None
+    assert fitting.parameters_optimise(learner_id=alice.pk, at=AT) is None
     assert not ParameterFit.objects.exists()

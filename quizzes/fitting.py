@@ -1,0 +1,93 @@
+"""Keeping each learner's memory model current from their reviews, in the background.
+
+- `mastery_refresh` (nightly): each topic's mastery and needs-review flag on the learner's
+  ``TopicProgress`` rows, by the rules of `quizzes.mastery`;
+- `parameters_optimise` (monthly): the learner's own FSRS parameters, fitted by
+  `quizzes.optimizer` and adopted only when they predict held-out reviews better.
+
+Both are idempotent, as `quizzes.tasks` needs: mastery is recomputed from scratch, and a
+fit is recorded once per learner and month.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from progress.models import LearnerProfile, TopicProgress, TopicStatus
+from quizzes import mastery as mastery_rules
+from quizzes import optimizer, selectors
+from quizzes.models import ParameterFit
+
+logger = logging.getLogger(__name__)
+
+
+def mastery_refresh(*, learner_id: int, now: datetime) -> int:
+    """Store mastery and the needs-review flag on each of the learner's topic progress rows.
+
+    See `quizzes.mastery` for the definitions. Returns how many rows changed.
+    """
+    profile = LearnerProfile.objects.select_related("user").get(user_id=learner_id)
+    settings = selectors.scheduler_settings_for(profile)
+    rows = list(TopicProgress.objects.filter(learner_id=learner_id))
+    topics = selectors.cards_by_topic(
+        learner=profile.user, topic_ids=[row.topic_id for row in rows]
+    )
+    changed = []
+    for row in rows:
+        cards = topics.get(row.topic_id, selectors.TopicCards())
+        result = mastery_rules.topic_mastery(
+            cards.reviewed, now, cards=cards.cards, settings=settings
+        )
+        flag = mastery_rules.needs_review(
+            result, done=row.status == TopicStatus.DONE, desired_retention=profile.desired_retention
+        )
+        if (row.mastery, row.needs_review) != (result.mastery, flag):
+            row.mastery, row.needs_review = result.mastery, flag
+            changed.append(row)
+    TopicProgress.objects.bulk_update(changed, ["mastery", "needs_review"], batch_size=500)
+    return len(changed)
+
+
+def parameters_optimise(*, learner_id: int, at: datetime) -> ParameterFit | None:
+    """Fit the learner's own FSRS parameters for the month of ``at``, adopting them only if better.
+
+    Needs `optimizer.MIN_REVIEWS` reviews. The fit and both held-out log losses are
+    recorded in ``ParameterFit`` (one per learner and month, so a rerun returns the
+    month's fit untouched); adopted parameters go to ``LearnerProfile.fsrs_parameters``,
+    which `selectors.scheduler_settings_for` uses from then on.
+    """
+    period = f"{at.astimezone(UTC):%Y-%m}"
+    existing = ParameterFit.objects.filter(learner_id=learner_id, period=period).first()
+    if existing is not None:
+        return existing
+    rows = selectors.review_rows(learner_id=learner_id, until=at)
+    if len(rows) < optimizer.MIN_REVIEWS:
+        return None
+    profile = LearnerProfile.objects.get(user_id=learner_id)
+    current = selectors.scheduler_settings_for(profile).parameters
+    try:
+        outcome = optimizer.choose_parameters(current, rows)
+    except optimizer.NotEnoughReviewsError as error:
+        logger.info("no parameter fit for learner %s: %s", learner_id, error)
+        return None
+    with transaction.atomic():
+        fit, created = ParameterFit.objects.get_or_create(
+            learner_id=learner_id,
+            period=period,
+            defaults={
+                "fitted_at": at,
+                "review_count": len(rows),
+                "current_loss": outcome.current_loss,
+                "candidate_loss": outcome.candidate_loss,
+                "adopted": outcome.adopted,
+                "parameters": list(outcome.parameters),
+            },
+        )
+        if created and outcome.adopted:
+            LearnerProfile.objects.filter(user_id=learner_id).update(
+                fsrs_parameters=list(outcome.parameters)
+            )
+    return fit
