@@ -13,24 +13,13 @@ from roadmap.linkcheck import run_checks
 from roadmap.models import LinkCheckRun, LinkHealth, Resource
 from roadmap.selectors import graph_version
 from tests.factories import ResourceFactory
-from tests.roadmap.linkserver import no_network, serving, use_local_checks
+from tests.roadmap.linkserver import no_network
 
 pytestmark = pytest.mark.django_db
 
 SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "ml-roadmap.yaml"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serving() as site:
-        yield site
-
-
-@pytest.fixture
-def site(server, monkeypatch, settings):
-    server.control("reset")
-    use_local_checks(monkeypatch, settings)
-    return server
 
 
 class Terminal(io.StringIO):

@@ -19,24 +19,13 @@ from roadmap.linkcheck import CheckResult, RunReport
 from roadmap.models import LinkCheck, LinkCheckRun, LinkHealth, Resource
 from roadmap.selectors import graph_version
 from tests.factories import ResourceFactory, TopicFactory, TopicResourceFactory
-from tests.roadmap.linkserver import no_network, serving, use_local_checks
+from tests.roadmap.linkserver import no_network
 
 pytestmark = pytest.mark.django_db
 
 DAY1 = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serving() as site:
-        yield site
-
-
-@pytest.fixture
-def site(server, monkeypatch, settings):
-    server.control("reset")
-    use_local_checks(monkeypatch, settings)
-    return server
 
 
 def check(*resources, now=DAY1, **options):

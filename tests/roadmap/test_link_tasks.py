@@ -11,24 +11,12 @@ from roadmap import link_health, tasks
 from roadmap.linkcheck import host_key
 from roadmap.models import LinkCheck, LinkCheckRun, LinkHealth, Resource
 from tests.factories import ResourceFactory
-from tests.roadmap.linkserver import serving, use_local_checks
 
 pytestmark = pytest.mark.django_db
 
 NIGHT = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def server():
-    with serving() as site:
-        yield site
-
-
-@pytest.fixture
-def site(server, monkeypatch, settings):
-    server.control("reset")
-    use_local_checks(monkeypatch, settings)
-    return server
 
 
 @pytest.fixture
