@@ -1,13 +1,25 @@
 """Reads about learners: progress, activity calendar, streaks, stats, who may see whom."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
-from progress.models import KNOWN_STATUSES, Activity, Cohort, LearnerProfile, TopicProgress, TopicStatus, User
-from roadmap.models import Topic, Track
+from progress.models import (
+    KNOWN_STATUSES,
+    Activity,
+    Cohort,
+    LearnerProfile,
+    ResourceProgress,
+    TopicProgress,
+    TopicStatus,
+    User,
+)
+from roadmap.models import GraphVersion, Topic, Track
+from roadmap.selectors import graph_version, topic_detail
 
 
 def profile_for(user: User) -> LearnerProfile:
@@ -19,8 +31,10 @@ def profile_for(user: User) -> LearnerProfile:
 
 
 def learner_progress(*, learner: User) -> QuerySet[TopicProgress]:
-    return TopicProgress.objects.filter(learner=learner).select_related("topic", "topic__track").order_by(
-        "topic__track__position", "topic__slug"
+    return (
+        TopicProgress.objects.filter(learner=learner)
+        .select_related("topic", "topic__track")
+        .order_by("topic__track__position", "topic__slug")
     )
 
 
@@ -163,17 +177,6 @@ def tracks_with_status(*, learner: User | None) -> list[Track]:
 
 
 # --- Reads for the REST API (api/) ------------------------------------------------------------
-# Imported here so this section can grow without touching the module header.
-from datetime import datetime  # noqa: E402
-
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db.models import CharField, Exists, Max, OuterRef, Prefetch, Subquery, Value  # noqa: E402
-from django.db.models.functions import Coalesce  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from progress.models import ResourceProgress  # noqa: E402
-from roadmap.models import GraphVersion  # noqa: E402
-from roadmap.selectors import graph_version, topic_detail  # noqa: E402
 
 
 def roadmap_version_stamp(*, learner: User | None = None) -> str:
@@ -210,9 +213,7 @@ def topics_with_status(*, learner: User | None) -> QuerySet[Topic]:
         return topics.annotate(learner_status=Value(None, output_field=CharField()))
     status = TopicProgress.objects.filter(learner=learner, topic=OuterRef("pk")).values("status")
     return topics.annotate(
-        learner_status=Coalesce(
-            Subquery(status[:1]), Value(TopicStatus.NOT_STARTED), output_field=CharField()
-        )
+        learner_status=Coalesce(Subquery(status[:1]), Value(TopicStatus.NOT_STARTED), output_field=CharField())
     )
 
 
@@ -271,9 +272,7 @@ def activity_calendar(
         raise ValidationError({"to": f"the range ends ({end}) before it starts ({start})"})
     days = (end - start).days + 1
     if days > ACTIVITY_MAX_DAYS:
-        raise ValidationError(
-            {"to": f"the range covers {days} days; ask for at most {ACTIVITY_MAX_DAYS} at a time"}
-        )
+        raise ValidationError({"to": f"the range covers {days} days; ask for at most {ACTIVITY_MAX_DAYS} at a time"})
     return {
         "from": start,
         "to": end,
@@ -294,9 +293,7 @@ def cohorts_visible_to(*, user: User) -> QuerySet[Cohort]:
         .values("n")
     )
     return (
-        Cohort.objects.filter(
-            Q(pk__in=user.mentored_cohorts.values("pk")) | Q(pk__in=user.cohorts.values("pk"))
-        )
+        Cohort.objects.filter(Q(pk__in=user.mentored_cohorts.values("pk")) | Q(pk__in=user.cohorts.values("pk")))
         .annotate(is_mentor=Exists(mentored), learner_count=Coalesce(Subquery(learner_count), 0))
         .prefetch_related(Prefetch("mentors", queryset=User.objects.order_by("username")))
         .order_by("name", "id")
