@@ -155,8 +155,11 @@ def _cycle_problems(curriculum: Curriculum, topics: dict[str, Topic]) -> list[Pr
     in_file = {spec.slug for spec in curriculum.topics}
     remove = Prerequisite.objects.filter(to_topic__slug__in=in_file).values_list("from_topic__slug", "to_topic__slug")
     edges = {(e.source, e.target): e for e in curriculum.edges if e.source and e.source != e.target}
+    # Edges the database already has go first, so a cycle is blamed on the edge the file adds.
+    existing = set(remove)
+    ordered = sorted(edges, key=lambda pair: pair not in existing)
     try:
-        ensure_acyclic(add=list(edges), remove=list(remove))
+        ensure_acyclic(add=ordered, remove=list(existing))
     except ValidationError as error:
         cause = error.__cause__
         spec = edges.get(getattr(cause, "edge", None))

@@ -218,3 +218,14 @@ def test_export_then_import_gives_the_same_graph(tmp_path):
     assert strip(after) == strip(before)
     assert dict(after.edges) == dict(before.edges)
     assert Question.objects.count() == 2
+
+
+def test_a_cycle_is_blamed_on_the_edge_the_file_adds_not_on_edges_already_loaded(tmp_path, capsys):
+    import_file(write(tmp_path, SMALL))
+    cyclic = SMALL.replace(
+        "    hours: 30\n", "    hours: 30\n    prerequisites:\n      - {topic: linear-regression, reason: Backwards.}\n"
+    )
+    with pytest.raises(CommandError):
+        import_file(write(tmp_path, cyclic))
+    err = capsys.readouterr().err
+    assert "topic linear-algebra: prerequisite linear-regression: adding linear-regression → linear-algebra" in err
