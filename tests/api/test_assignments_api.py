@@ -20,8 +20,6 @@ from roadmap import editing
 from tests.api.conftest import client_for
 from tests.factories import TopicProgressFactory, UserFactory
 
-pytestmark = pytest.mark.urls("tests.api.urls_paths")
-
 URL = "/api/v1/assignments/"
 PERSONAS = ("anonymous", "alice", "bob", "mentor", "other_mentor", "carol")
 

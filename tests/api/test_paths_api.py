@@ -20,8 +20,6 @@ from tests.factories import (
     TopicResourceFactory,
 )
 
-pytestmark = pytest.mark.urls("tests.api.urls_paths")
-
 URL = "/api/v1/paths/"
 READY = "/api/v1/me/ready/"
 MONDAY = "2026-03-02"

@@ -13,7 +13,6 @@ from drf_spectacular.drainage import GENERATOR_STATS, reset_generator_stats
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from config import urls as site_urls
 from progress.models import LearnerProfile
 from quizzes.models import Card, Question, ReviewLog
 from tests.factories import (
@@ -24,15 +23,7 @@ from tests.factories import (
 )
 from tests.quizzes.test_services import card_for
 
-# The site's URLs with the quiz ones mounted where config/urls.py and api/urls.py put them
-# (listed first, so these tests pass before and after that wiring lands).
-urlpatterns = [
-    path("api/v1/", include("api.quizzes.urls")),
-    path("reviews/", include("quizzes.urls")),
-    *site_urls.urlpatterns,
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 DUE = "/api/v1/me/reviews/due/"
 SUBMIT = "/api/v1/me/reviews/"

@@ -9,7 +9,7 @@ from quizzes.models import Card, Reminder, ReviewLog
 from tests.factories import MultipleChoiceFactory, QuestionFactory, TopicFactory
 from tests.quizzes.test_services import card_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.quizzes.test_api")]
+pytestmark = pytest.mark.django_db
 
 PAGE = "/reviews/"
 HTMX = {"HTTP_HX_REQUEST": "true"}

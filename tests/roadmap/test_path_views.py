@@ -20,8 +20,6 @@ from tests.factories import (
     TrackFactory,
 )
 
-pytestmark = pytest.mark.urls("tests.roadmap.urls_with_paths")
-
 URL = "/paths/"
 
 
