@@ -25,8 +25,8 @@ def _postgres_url() -> str | None:
         import psycopg
 
         psycopg.connect(LOCAL_POSTGRES.replace("postgres://", "postgresql://"), connect_timeout=3).close()
-    except Exception as error:  # noqa: BLE001  (any failure means: no server to use)
-        print(f"(no PostgreSQL at {LOCAL_POSTGRES}: {error.__class__.__name__})")
+    except psycopg.OperationalError as error:
+        print(f"(no PostgreSQL at {LOCAL_POSTGRES}: {str(error).strip().splitlines()[0]})")
         return None
     return LOCAL_POSTGRES
 

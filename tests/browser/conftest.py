@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def chromium():
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's Chromium is missing in CI: .ci/run installs it with apt-get")
         pytest.skip("Debian's Chromium is not installed: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
