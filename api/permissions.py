@@ -24,3 +24,12 @@ class IsMentor(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user.is_authenticated and request.user.is_mentor)
+
+
+class IsCurator(BasePermission):
+    """Curator-only areas that are not public at all, such as the quiz questions with their answers."""
+
+    message = "Only curators can read and edit quiz questions."
+
+    def has_permission(self, request, view):
+        return bool(request.user.is_authenticated and request.user.is_curator)

@@ -16,23 +16,17 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.pagination import PageNumberPagination
+from api.permissions import IsCurator
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
 from quizzes import questions, selectors, services
 from quizzes.models import Card, Question, QuestionKind
 from roadmap.models import Topic
-
-
-class IsCurator(BasePermission):
-    message = "Only curators can read and edit quiz questions."
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.is_curator)
 
 
 class DueReviewsView(APIView):

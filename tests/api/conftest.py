@@ -19,13 +19,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Django's default PBKDF2 takes ~0.4 s per password by design; the personas alone
-    # would spend seconds per test on it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user=None) -> APIClient:
     """A client that authenticates like a phone does: ``Authorization: Token ...``."""
     client = APIClient()

@@ -12,12 +12,6 @@ from tests.factories import CohortFactory, TopicFactory, TrackFactory, UserFacto
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # These tests make dozens of users; the real hasher would spend seconds on each batch.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def cohort(mentor):
     return Cohort.objects.get(name="Alice's cohort")

@@ -30,12 +30,6 @@ SUBMIT = "/api/v1/me/reviews/"
 FORECAST = "/api/v1/me/reviews/forecast/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # UserFactory hashes a password for every persona; PBKDF2 made that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:

@@ -60,11 +60,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _database_url() -> str:
     db = connection.settings_dict
     credentials = quote(db["USER"] or "", safe="")

@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # UserFactory hashes a password for every persona; PBKDF2 made that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def learner_in(zone: str, *, new: int = 20, reviews: int = 200, name: str = "lee", **profile):
     user = UserFactory(username=name)
     LearnerProfile.objects.filter(user=user).update(

@@ -27,12 +27,6 @@ from tests.factories import (
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # UserFactory hashes a password for every persona; PBKDF2 made that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # A learner's month with one card: first sight, learning steps, a lapse, relearning, long gaps.
 SEQUENCE = [
     (3, timedelta(0)),

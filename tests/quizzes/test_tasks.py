@@ -24,12 +24,6 @@ from tests.quizzes.test_services import card_for, postgres_only, submit
 AT = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo, 20:00 the day before in New York
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # UserFactory hashes a password for every persona; PBKDF2 made that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def learner(name, zone="Asia/Tokyo", hour=9, due=2, **fields):
     user = UserFactory(username=name)
     LearnerProfile.objects.filter(user=user).update(time_zone=zone, reminder_hour=hour, **fields)

@@ -15,12 +15,6 @@ PAGE = "/reviews/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # UserFactory hashes a password for every persona; PBKDF2 made that most of the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def enrolled(learner, question=None):
     return card_for(learner, question, at=timezone.now() - timedelta(minutes=1))
 
