@@ -1,4 +1,4 @@
-"""The Celery application. Tasks live in each app's ``tasks.py``."""
+"""The Celery application. Tasks live in each app's ``tasks.py`` (link checks in ``roadmap.links.tasks``)."""
 
 import os
 
@@ -9,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("pathwise")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["roadmap.links"])
 
 
 @app.on_after_configure.connect

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from progress.models import KNOWN_STATUSES, Assignment, Cohort, LearnerProfile, TopicProgress, User
 from progress.selectors import local_today
-from roadmap.learning_paths import (
+from progress.planning import (
     DEFAULT_HOURS_PER_WEEK,
     MAX_GOALS,
     GoalProgress,
@@ -77,7 +77,7 @@ def assignment_create(
     note: str = "",
     today: date | None = None,
 ) -> Assignment:
-    """Set goals (topic or track slugs, see ``roadmap.learning_paths``) for a learner or a cohort.
+    """Set goals (topic or track slugs, see ``progress.planning``) for a learner or a cohort.
 
     A track goal is stored as the track's terminal topics of today's roadmap. ``today``
     defaults to the creator's local date.
@@ -209,7 +209,7 @@ def learner_deadlines(
     """For each learner (by id), their progress on every assignment they have (by id).
 
     Deadlines are weighed together, earliest due first (see
-    ``roadmap.learning_paths.deadline_progress``), at each learner's weekly hours from
+    ``progress.planning.deadline_progress``), at each learner's weekly hours from
     `today` (default: each learner's local today). A constant number of queries.
     """
     learners = {learner.pk: learner for learner in learners}

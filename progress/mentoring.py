@@ -2,7 +2,7 @@
 
 For each learner, every assignment that applies to them (the cohort's and their own) is
 projected at their own weekly hours, earliest due date first (see
-``roadmap.learning_paths.deadline_progress``): its outlook is ``done``, ``on_track`` or
+``progress.planning.deadline_progress``): its outlook is ``done``, ``on_track`` or
 ``behind``. A learner's outlook is ``behind`` if any of their assignments is, ``done`` if
 all are, and None without any.
 
@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from progress.assignments import known_slugs_by_learner, profiles_by_learner
 from progress.models import Assignment, Cohort, User
-from roadmap.learning_paths import BEHIND, DEFAULT_HOURS_PER_WEEK, DONE, ON_TRACK, deadline_progress
+from progress.planning import BEHIND, DEFAULT_HOURS_PER_WEEK, DONE, ON_TRACK, deadline_progress
 from roadmap.selectors import roadmap_graph
 
 _ALL_GOALS = object()  # the key of a learner's combined path to all their goals

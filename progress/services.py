@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from progress.models import Activity, ActivityKind, LearnerProfile, Role, TopicProgress, TopicStatus, User
-from quizzes.services import enroll_topic_cards
+from progress.signals import topic_started
 from roadmap.models import Topic
 
 # Which status may follow which. A finished topic is reopened (in progress) or reset,
@@ -80,8 +80,9 @@ def topic_status_set(
             detail={"from": previous, "to": status},
         )
         if status in (TopicStatus.IN_PROGRESS, TopicStatus.DONE):
-            # Starting or finishing a topic puts its quiz questions into the review deck.
-            enroll_topic_cards(learner=learner, topic=topic, now=at)
+            # Starting or finishing a topic puts its quiz questions into the review deck
+            # (the quizzes app listens; see progress.signals).
+            topic_started.send(sender=TopicProgress, learner=learner, topic=topic, at=at)
     if notes is not None and notes != progress.notes:
         progress.notes = notes
         Activity.objects.create(learner=learner, kind=ActivityKind.NOTE_EDITED, topic=topic, occurred_at=at)

@@ -7,7 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
 
-from roadmap import link_health
+from roadmap.links import store
 from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource, Track
 from roadmap.services import ensure_acyclic, lock_roadmap
 
@@ -170,7 +170,7 @@ class ResourceAdmin(admin.ModelAdmin):
             )
             return
         # Bounded, since the curator's browser waits on it: what is left stays due.
-        run = link_health.check_resources(ids=ids, trigger="admin", time_budget=CHECK_NOW_BUDGET)
+        run = store.check_resources(ids=ids, trigger="admin", time_budget=CHECK_NOW_BUDGET)
         if run is None:
             self.message_user(
                 request,
@@ -180,7 +180,7 @@ class ResourceAdmin(admin.ModelAdmin):
             )
             return
         level = messages.WARNING if run.inconclusive or run.reason else messages.SUCCESS
-        self.message_user(request, link_health.run_summary(run=run).sentence(), level)
+        self.message_user(request, store.run_summary(run=run).sentence(), level)
 
     @admin.action(description="Adopt the new URL (permanently moved)", permissions=["change"])
     def adopt_new_url(self, request, queryset):
@@ -188,7 +188,7 @@ class ResourceAdmin(admin.ModelAdmin):
         unmoved, adopted = queryset.count() - len(movable), 0
         for resource in movable:
             try:
-                link_health.adopt_suggested_url(resource=resource)
+                store.adopt_suggested_url(resource=resource)
             except ValidationError as error:
                 message = f"{resource}: {' '.join(error.messages)}"
                 self.message_user(request, message, messages.ERROR)

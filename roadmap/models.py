@@ -104,7 +104,7 @@ class Access(models.TextChoices):
 
 
 class LinkHealth(models.TextChoices):
-    """Health of a resource's URL; see ``roadmap.linkcheck`` for how each is decided."""
+    """Health of a resource's URL; see ``roadmap.links.check`` for how each is decided."""
 
     UNKNOWN = "unknown", "Not checked yet"
     OK = "ok", "OK"
@@ -129,7 +129,7 @@ class Resource(models.Model):
     )
     topics = models.ManyToManyField(Topic, through="TopicResource", related_name="resources")
 
-    # Link health, kept current by roadmap.linkcheck via roadmap.services.
+    # Link health, kept current by roadmap.links.check via roadmap.services.
     health = models.CharField(max_length=20, choices=LinkHealth.choices, default=LinkHealth.UNKNOWN)
     health_checked_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)

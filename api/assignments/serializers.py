@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from progress.assignments import NOTE_MAX_LENGTH
 from progress.models import Assignment, Cohort
-from roadmap.learning_paths import BEHIND, DONE, MAX_GOALS, ON_TRACK
+from progress.planning import BEHIND, DONE, MAX_GOALS, ON_TRACK
 from roadmap.models import Topic
 
 OUTLOOKS = [(DONE, "Done"), (ON_TRACK, "On track"), (BEHIND, "Behind")]

@@ -4,7 +4,7 @@ import math
 
 from rest_framework import serializers
 
-from roadmap.learning_paths import MAX_GOALS, MAX_KNOWN
+from progress.planning import MAX_GOALS, MAX_KNOWN
 from roadmap.models import Access, ResourceKind
 
 HOURS_IN_A_WEEK = 168

@@ -1,4 +1,4 @@
-"""Personalised learning paths (``roadmap.learning_paths``).
+"""Personalised learning paths (``progress.planning``).
 
 * ``POST /paths/``: anyone. Signed in, your progress, weekly hours and time zone fill
   in what you leave out; anonymous callers list what they know in ``known``.
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from api.pagination import PageNumberPagination
 from api.paths import serializers
 from api.views import APIView, GenericViewSet
-from roadmap import learning_paths
+from progress import planning
 from roadmap.models import Topic
 
 
@@ -34,7 +34,7 @@ class PathView(APIView):
     def post(self, request):
         query = serializers.PathRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        path = learning_paths.path_for(learner=request.user, **query.validated_data)
+        path = planning.path_for(learner=request.user, **query.validated_data)
         return Response(serializers.PathSerializer(path).data)
 
 
@@ -48,7 +48,7 @@ class ReadyView(mixins.ListModelMixin, GenericViewSet):
     def get_queryset(self):
         if self.is_schema_generation():
             return []
-        return learning_paths.ready_for(learner=self.request.user)
+        return planning.ready_for(learner=self.request.user)
 
     @extend_schema(summary="Topics you can start today: not known, every required prerequisite known")
     def list(self, request, *args, **kwargs):

@@ -10,8 +10,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from progress.models import LearnerProfile
+from progress.planning import MAX_GOALS, MAX_KNOWN
 from progress.selectors import local_today
-from roadmap.learning_paths import MAX_GOALS, MAX_KNOWN
 from roadmap.selectors import graph_version
 from tests.factories import (
     PrerequisiteFactory,

@@ -21,7 +21,7 @@ import resource
 import time
 from collections import defaultdict
 
-from roadmap.linkcheck import CheckConfig, LinkHealth, check_links
+from roadmap.links.check import CheckConfig, LinkHealth, check_links
 
 
 def host_latencies(hosts: int, seed: int = 7) -> dict[str, float]:

@@ -1,11 +1,10 @@
 """docker-compose.yml cannot be run here (no Docker engine); check that it describes the
 production shape and that every process it starts exists in this repository."""
 
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.locations import ROOT
 
 
 def compose():

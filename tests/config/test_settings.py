@@ -1,11 +1,11 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.locations import ROOT
+
 PRODUCTION = {
     "PATHWISE_ENV": "production",
     "SECRET_KEY": "x7!k2-production-secret-for-the-deploy-check-only-0123456789abcdefgh",

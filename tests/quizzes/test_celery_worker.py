@@ -32,13 +32,13 @@ from progress.models import LearnerProfile, TopicProgress
 from quizzes import services
 from quizzes.models import ParameterFit, Reminder
 from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
+from tests.locations import ROOT
 from tests.quizzes.test_services import card_for, submit
 from tests.quizzes.test_tasks import simulate_reviews
 
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if not BROKER_URL.startswith("redis://"):
     BROKER_URL = "redis://127.0.0.1:6379/2"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _redis_down() -> str | None:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from roadmap import link_health
+from roadmap.links import store
 from roadmap.models import LinkHealth, Resource
 
 
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         elif options["all"]:
             selected = Resource.objects.all()
         else:
-            selected = link_health.resources_due_for_check(now=now)
+            selected = store.resources_due_for_check(now=now)
         ids = list(selected.exclude(url="").values_list("id", flat=True))
         if not ids:
             self.stdout.write(
@@ -90,16 +90,16 @@ class Command(BaseCommand):
         progress = Progress(
             len(ids), self.stderr, enabled=options["verbosity"] > 0 and self.stderr.isatty()
         )
-        run = link_health.check_resources(
+        run = store.check_resources(
             ids=ids, trigger="command", now=now, on_result=progress.advance
         )
         progress.close()
         if run is None:
             self.stdout.write("Nothing checked: another run is checking these resources.")
             return
-        self.report(link_health.run_summary(run=run))
+        self.report(store.run_summary(run=run))
 
-    def report(self, summary: link_health.RunSummary) -> None:
+    def report(self, summary: store.RunSummary) -> None:
         run, write = summary.run, self.stdout.write
         seconds = (run.finished_at - run.started_at).total_seconds()
         links, hosts = summary.checked, summary.hosts

@@ -1,27 +1,8 @@
 import sys
 
-import yaml
 from django.core.management.base import BaseCommand
 
-from roadmap.importing import export_curriculum
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _text(dumper, value: str):
-    # Multi-line Markdown reads best as a literal block in a file curators edit by hand.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _text)
-
-
-def dump_curriculum(data: dict) -> str:
-    header = "# Pathwise curriculum. Load with: python manage.py import_roadmap <this file>\n"
-    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+from roadmap.curriculum.exporter import dump_curriculum, export_curriculum
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmap import curriculum
-from roadmap.importing import import_curriculum
+from roadmap.curriculum.importer import import_curriculum
+from roadmap.curriculum.parse import load
+from roadmap.curriculum.spec import CurriculumError
 
 
 class Command(BaseCommand):
@@ -15,10 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
 
     def handle(self, *args, path, dry_run, **options):
-        spec, parse_problems = curriculum.load(path)
+        spec, parse_problems = load(path)
         try:
             report = import_curriculum(spec, dry_run=dry_run, parse_problems=parse_problems)
-        except curriculum.CurriculumError as error:
+        except CurriculumError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(error.problems)} problem(s) found in {path}; nothing was imported.") from None

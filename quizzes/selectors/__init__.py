@@ -1,0 +1,62 @@
+"""Reads for reviews, one module per sub-domain; import the public names from here.
+
+``queue`` — a review session: the due queue in the learner's local day, daily limits,
+siblings spread, answer-button previews; ``memory`` — the forecast, mastery per topic and
+the review log for the optimiser; ``learners`` — which learners the background jobs visit.
+"""
+
+from quizzes.selectors.learners import (
+    learners_due_reminder,
+    learners_with_progress,
+    learners_with_reviews,
+    unseen_reminders,
+)
+from quizzes.selectors.memory import (
+    TopicCards,
+    TopicMastery,
+    cards_by_topic,
+    due_forecast,
+    review_rows,
+    topic_mastery,
+)
+from quizzes.selectors.queue import (
+    ButtonPreview,
+    DailyCounts,
+    DueQueue,
+    QueueEntry,
+    card_state,
+    due_cards,
+    due_count,
+    due_queue,
+    local_day,
+    review_previews,
+    reviewed_today,
+    scheduler_settings_for,
+    spread_siblings,
+)
+
+__all__ = [
+    "ButtonPreview",
+    "DailyCounts",
+    "DueQueue",
+    "QueueEntry",
+    "TopicCards",
+    "TopicMastery",
+    "card_state",
+    "cards_by_topic",
+    "due_cards",
+    "due_count",
+    "due_forecast",
+    "due_queue",
+    "learners_due_reminder",
+    "learners_with_progress",
+    "learners_with_reviews",
+    "local_day",
+    "review_previews",
+    "review_rows",
+    "reviewed_today",
+    "scheduler_settings_for",
+    "spread_siblings",
+    "topic_mastery",
+    "unseen_reminders",
+]

@@ -1,0 +1,285 @@
+"""Reads for a review session: the due queue, daily limits, answer-button previews.
+
+Daily limits follow the learner's local day (``LearnerProfile.time_zone``), counted from
+``ReviewLog``:
+
+- a card is *new* until its first review;
+- ``new_cards_per_day`` caps the cards whose first review falls on the local day;
+- ``reviews_per_day`` caps every other review that day (learning steps included).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from operator import attrgetter
+from typing import NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+
+from progress.models import LearnerProfile, User
+from progress.selectors import profile_for
+from quizzes import scheduler
+from quizzes.models import Card, CardState, Question, ReviewLog
+
+T = TypeVar("T")
+
+
+def scheduler_settings_for(profile: LearnerProfile) -> scheduler.SchedulerSettings:
+    """The learner's scheduler settings: their retention target and fitted parameters, if any."""
+    if profile.fsrs_parameters:
+        return scheduler.SchedulerSettings(
+            desired_retention=profile.desired_retention, parameters=tuple(profile.fsrs_parameters)
+        )
+    return scheduler.SchedulerSettings(desired_retention=profile.desired_retention)
+
+
+def card_state(card: Card) -> scheduler.CardState:
+    """The card as the scheduler sees it; a never-reviewed card is learning, step 0."""
+    if card.state == CardState.NEW:
+        return scheduler.CardState.new(card.due)
+    return scheduler.CardState(
+        state=card.state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def local_day(*, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """The UTC bounds [start, end) of the learner's local day containing ``now``.
+
+    A day is 23 or 25 hours long when the clocks change.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> start, end = local_day(zone=ZoneInfo("America/New_York"),
+    ...                        now=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    >>> start.isoformat(), end - start
+    ('2026-11-01T04:00:00+00:00', datetime.timedelta(days=1, seconds=3600))
+    """
+    today = now.astimezone(zone).date()
+    return midnight(today, zone), midnight(today + timedelta(days=1), zone)
+
+
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class DailyCounts:
+    new: int
+    reviews: int
+
+
+def reviewed_today(*, learner: User, zone: ZoneInfo, now: datetime) -> DailyCounts:
+    """Cards first reviewed, and other reviews done, on the learner's local day."""
+    start, end = local_day(zone=zone, now=now)
+    seen_before = ReviewLog.objects.filter(card_id=OuterRef("card_id"), reviewed_at__lt=start)
+    counts = ReviewLog.objects.filter(
+        learner=learner, reviewed_at__gte=start, reviewed_at__lt=end
+    ).aggregate(
+        total=Count("id"),
+        new=Count("card_id", distinct=True, filter=~Q(Exists(seen_before))),
+    )
+    return DailyCounts(new=counts["new"], reviews=counts["total"] - counts["new"])
+
+
+def spread_siblings(
+    items: Sequence[T], key: Callable[[T], Hashable], previous: Hashable | None = None
+) -> list[T]:
+    """Reorder ``items`` so no two with the same key are adjacent, when that is avoidable.
+
+    Keeps the given order as far as possible: each slot takes the earliest remaining
+    item whose key differs from the one before and leaves the rest arrangeable.
+    ``previous`` is the key of whatever is shown just before the first item.
+
+    >>> spread_siblings(list("AABBC"), key=str)
+    ['A', 'B', 'A', 'B', 'C']
+    >>> spread_siblings(list("ABCAA"), key=str)
+    ['A', 'B', 'A', 'C', 'A']
+    >>> spread_siblings(list("AAAB"), key=str)
+    ['A', 'B', 'A', 'A']
+    >>> spread_siblings(list("AB"), key=str, previous="A")
+    ['B', 'A']
+    """
+    remaining = list(items)
+    counts = Counter(key(item) for item in remaining)
+    ordered: list[T] = []
+    while remaining:
+        left = len(remaining) - 1
+        chosen = None
+        for index, item in enumerate(remaining):
+            k = key(item)
+            if k == previous:
+                continue
+            counts[k] -= 1
+            # Feasible if, after this pick, no key needs more than every other slot
+            # (and the picked key cannot take the very next slot).
+            worst = max(counts.values(), default=0)
+            if counts[k] <= left // 2 and worst <= (left + 1) // 2:
+                chosen = index
+                break
+            counts[k] += 1
+        if chosen is None:
+            # Adjacency is unavoidable now: take the earliest item that differs, else the first.
+            chosen = next((i for i, item in enumerate(remaining) if key(item) != previous), 0)
+            counts[key(remaining[chosen])] -= 1
+        item = remaining.pop(chosen)
+        previous = key(item)
+        if counts[previous] == 0:
+            del counts[previous]
+        ordered.append(item)
+    return ordered
+
+
+class QueueEntry(NamedTuple):
+    """One card's place in the queue: just what ordering it needs."""
+
+    card_id: int
+    topic_id: int
+    due: datetime
+    is_new: bool
+
+
+@dataclass(frozen=True)
+class DueQueue:
+    """Today's cards in the order to show them, and what is left of the daily limits.
+
+    The entries are light; `due_cards` loads the cards of the page actually shown.
+    """
+
+    entries: list[QueueEntry]
+    reviews_left: int
+    new_left: int
+    next_due: datetime | None  # when the next card becomes available, if the queue is empty
+
+    @property
+    def card_ids(self) -> list[int]:
+        return [entry.card_id for entry in self.entries]
+
+
+def active_cards(learner: User) -> QuerySet[Card]:
+    """The learner's cards, less those of retired questions.
+
+    An anti-join on the few retired questions (a partial index), not a join of every card
+    to its question: for a wide read that join made PostgreSQL scan the whole question table.
+    """
+    retired = Question.objects.filter(is_active=False).values("id")
+    return Card.objects.filter(learner=learner).exclude(question_id__in=retired)
+
+
+def due_queue(*, learner: User, now: datetime) -> DueQueue:
+    """The learner's due cards: reviews by due time, then new cards, topics spread out.
+
+    Each list is one range read of its ``(learner, due, id)`` partial index (reviewed
+    cards, new cards), limited by what is left of the learner's daily limits.
+    """
+    profile = profile_for(learner)
+    done = reviewed_today(learner=learner, zone=profile.zone, now=now)
+    reviews_left = max(profile.reviews_per_day - done.reviews, 0)
+    new_left = max(profile.new_cards_per_day - done.new, 0)
+    cards = active_cards(learner).filter(due__lte=now)
+    fields = ("id", "topic_id", "due")
+    reviews = (
+        [
+            QueueEntry(*row, is_new=False)
+            for row in cards.exclude(state=CardState.NEW)
+            .order_by("due", "id")
+            .values_list(*fields)[:reviews_left]
+        ]
+        if reviews_left
+        else []
+    )
+    new = (
+        [
+            QueueEntry(*row, is_new=True)
+            for row in cards.filter(state=CardState.NEW)
+            .order_by("due", "id")
+            .values_list(*fields)[:new_left]
+        ]
+        if new_left
+        else []
+    )
+    topic = attrgetter("topic_id")
+    reviews = spread_siblings(reviews, key=topic)
+    new = spread_siblings(new, key=topic, previous=reviews[-1].topic_id if reviews else None)
+    queue = reviews + new
+    next_due = None if queue else _next_due(learner, profile, now, reviews_left, new_left)
+    return DueQueue(entries=queue, reviews_left=reviews_left, new_left=new_left, next_due=next_due)
+
+
+def due_cards(*, learner: User, card_ids: Sequence[int]) -> list[Card]:
+    """The learner's cards with these ids, question and topic loaded, in the given order."""
+    cards = Card.objects.filter(learner=learner, pk__in=card_ids).select_related(
+        "question", "topic"
+    )
+    by_id = {card.pk: card for card in cards}
+    return [by_id[card_id] for card_id in card_ids if card_id in by_id]
+
+
+def _next_due(
+    learner: User, profile: LearnerProfile, now: datetime, reviews_left: int, new_left: int
+) -> datetime | None:
+    tomorrow = local_day(zone=profile.zone, now=now)[1]
+    active = active_cards(learner)
+    times = []
+    seen = active.exclude(state=CardState.NEW)
+    if reviews_left:
+        upcoming = seen.filter(due__gt=now).aggregate(at=Min("due"))["at"]
+        if upcoming:
+            times.append(upcoming)
+    else:
+        earliest = seen.aggregate(at=Min("due"))["at"]
+        if earliest:
+            times.append(max(earliest, tomorrow))
+    if not new_left and active.filter(state=CardState.NEW).exists():
+        times.append(tomorrow)
+    return min(times, default=None)
+
+
+def due_count(*, learner: User, now: datetime) -> int:
+    """How many cards the learner could review now, within today's limits."""
+    profile = profile_for(learner)
+    done = reviewed_today(learner=learner, zone=profile.zone, now=now)
+    cards = active_cards(learner).filter(due__lte=now)
+    reviews_left = max(profile.reviews_per_day - done.reviews, 0)
+    new_left = max(profile.new_cards_per_day - done.new, 0)
+    reviews = (
+        cards.exclude(state=CardState.NEW).order_by()[:reviews_left].count() if reviews_left else 0
+    )
+    new = cards.filter(state=CardState.NEW).order_by()[:new_left].count() if new_left else 0
+    return reviews + new
+
+
+@dataclass(frozen=True)
+class ButtonPreview:
+    rating: int
+    label: str
+    due: datetime
+    interval: str
+
+
+def review_previews(
+    *, card: Card, now: datetime, settings: scheduler.SchedulerSettings
+) -> list[ButtonPreview]:
+    """What each of the four answer buttons would do, with the seed the real review uses."""
+    due = scheduler.preview(
+        card_state(card),
+        now,
+        settings=settings,
+        fuzz_seed=scheduler.review_seed(card.pk, card.reps + 1),
+    )
+    return [
+        ButtonPreview(
+            rating=int(rating),
+            label=rating.name,
+            due=at,
+            interval=scheduler.format_interval(at - now),
+        )
+        for rating, at in due.items()
+    ]

@@ -1,0 +1,222 @@
+"""Import a parsed curriculum into the database.
+
+The import is one transaction: every problem is collected first (parse, references,
+cycles) and nothing is written unless there are none. Re-importing the same file changes
+nothing. Topics, resources and tracks are upserted by slug; for every topic in the file,
+its prerequisites and resource links are exactly those the file lists. Sections owned by
+a higher layer (the question bank) are written by the handlers registered in
+``roadmap.curriculum.sections``, inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from roadmap.curriculum import sections
+from roadmap.curriculum.parse import validate
+from roadmap.curriculum.spec import Curriculum, CurriculumError, Problem
+from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.services import ensure_acyclic, lock_roadmap, one_graph_version
+
+
+@dataclass
+class ImportReport:
+    """What an import changed (or, in a dry run, would change)."""
+
+    dry_run: bool = False
+    counts: Counter = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)
+
+    def note(self, kind: str, action: str, label: str) -> None:
+        self.counts[f"{kind} {action}"] += 1
+        if action != "unchanged":
+            self.changes.append(f"{action} {kind} {label}")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self) -> str:
+        kinds = ["tracks", "resources", "topics", "prerequisites", "resource links", "questions"]
+        parts = []
+        for kind in kinds:
+            numbers = [
+                f"{self.counts[f'{kind} {a}']} {a}"
+                for a in ("created", "updated", "deleted", "unchanged")
+                if self.counts[f"{kind} {a}"]
+            ]
+            if numbers:
+                parts.append(f"{kind}: {', '.join(numbers)}")
+        return "; ".join(parts) or "nothing to import"
+
+
+def upsert(model, lookup: dict, values: dict, existing, report: ImportReport, kind: str, label: str):
+    """Create or update one row, validated by the model, and note what happened in ``report``."""
+    if existing is None:
+        obj = model(**lookup, **values)
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.save()
+        report.note(kind, "created", label)
+        return obj
+    changed = [name for name, value in values.items() if getattr(existing, name) != value]
+    if changed:
+        for name in changed:
+            setattr(existing, name, values[name])
+        existing.full_clean(validate_unique=False, validate_constraints=False)
+        existing.save()
+        report.note(kind, "updated", f"{label} ({', '.join(changed)})")
+    else:
+        report.note(kind, "unchanged", label)
+    return existing
+
+
+def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_problems=()) -> ImportReport:
+    """Validate and apply a parsed curriculum atomically.
+
+    Raises
+    ------
+    CurriculumError
+        With every problem found; the database is left untouched.
+    """
+    report = ImportReport(dry_run=dry_run)
+    with transaction.atomic():
+        with one_graph_version():
+            lock_roadmap()
+            tracks = {t.slug: t for t in Track.objects.all()}
+            resources = {r.slug: r for r in Resource.objects.all()}
+            topics = {t.slug: t for t in Topic.objects.all()}
+            problems = list(parse_problems) + validate(
+                curriculum, existing_tracks=set(tracks), existing_topics=set(topics), existing_resources=set(resources)
+            )
+            problems += _cycle_problems(curriculum, topics)
+            if problems:
+                raise CurriculumError(problems)
+
+            for spec in curriculum.tracks:
+                # Positions are unique: park a moved track out of the way first so that
+                # swapping two tracks' positions does not trip the constraint mid-import.
+                other = next((t for t in tracks.values() if t.position == spec.position and t.slug != spec.slug), None)
+                if other is not None:
+                    other.position = 10_000 + other.pk
+                    other.save(update_fields=["position"])
+                tracks[spec.slug] = upsert(
+                    Track,
+                    {"slug": spec.slug},
+                    {"title": spec.title, "position": spec.position, "description": spec.description},
+                    tracks.get(spec.slug),
+                    report,
+                    "tracks",
+                    spec.slug,
+                )
+            for spec in curriculum.resources:
+                resources[spec.slug] = upsert(
+                    Resource,
+                    {"slug": spec.slug},
+                    {
+                        "title": spec.title,
+                        "authors": ", ".join(spec.authors),
+                        "kind": spec.kind,
+                        "access": spec.access,
+                        "url": spec.url,
+                        "year": spec.year,
+                    },
+                    resources.get(spec.slug),
+                    report,
+                    "resources",
+                    spec.slug,
+                )
+            for spec in curriculum.topics:
+                topics[spec.slug] = upsert(
+                    Topic,
+                    {"slug": spec.slug},
+                    {
+                        "title": spec.title,
+                        "track": tracks[spec.track],
+                        "level": spec.level,
+                        "hours": spec.hours,
+                        "summary": spec.summary,
+                    },
+                    topics.get(spec.slug),
+                    report,
+                    "topics",
+                    spec.slug,
+                )
+            _sync_edges(curriculum, topics, report)
+            _sync_links(curriculum, topics, resources, report)
+            for handler in sections.handlers():
+                handler.load(curriculum, topics=topics, resources=resources, report=report)
+        if dry_run:
+            # Everything above ran for real; roll it back so the report is exact.
+            transaction.set_rollback(True)
+    return report
+
+
+def _cycle_problems(curriculum: Curriculum, topics: dict[str, Topic]) -> list[Problem]:
+    in_file = {spec.slug for spec in curriculum.topics}
+    remove = Prerequisite.objects.filter(to_topic__slug__in=in_file).values_list("from_topic__slug", "to_topic__slug")
+    edges = {(e.source, e.target): e for e in curriculum.edges if e.source and e.source != e.target}
+    # Edges the database already has go first, so a cycle is blamed on the edge the file adds.
+    existing = set(remove)
+    ordered = sorted(edges, key=lambda pair: pair not in existing)
+    try:
+        ensure_acyclic(add=ordered, remove=list(existing))
+    except ValidationError as error:
+        cause = error.__cause__
+        spec = edges.get(getattr(cause, "edge", None))
+        file, line = (spec.at.file, spec.at.line) if spec else (curriculum.files[0] if curriculum.files else "", None)
+        key = f"topic {spec.target}: prerequisite {spec.source}" if spec else "prerequisites"
+        return [Problem(file, line, key, error.messages[0])]
+    return []
+
+
+def _sync_edges(curriculum: Curriculum, topics: dict[str, Topic], report: ImportReport) -> None:
+    wanted = {(e.source, e.target): e for e in curriculum.edges}
+    in_file = [topics[spec.slug].pk for spec in curriculum.topics]
+    current = {
+        (edge.from_topic.slug, edge.to_topic.slug): edge
+        for edge in Prerequisite.objects.filter(to_topic_id__in=in_file).select_related("from_topic", "to_topic")
+    }
+    for pair, edge in current.items():
+        if pair not in wanted:
+            edge.delete()
+            report.note("prerequisites", "deleted", " → ".join(pair))
+    for pair, spec in wanted.items():
+        upsert(
+            Prerequisite,
+            {"from_topic": topics[spec.source], "to_topic": topics[spec.target]},
+            {"kind": spec.kind, "reason": spec.reason},
+            current.get(pair),
+            report,
+            "prerequisites",
+            " → ".join(pair),
+        )
+
+
+def _sync_links(curriculum, topics, resources, report) -> None:
+    in_file = [topics[spec.slug].pk for spec in curriculum.topics]
+    current = {
+        (link.topic.slug, link.resource.slug): link
+        for link in TopicResource.objects.filter(topic_id__in=in_file).select_related("topic", "resource")
+    }
+    wanted = set()
+    for spec in curriculum.topics:
+        for position, link in enumerate(spec.resources):
+            pair = (spec.slug, link.resource)
+            wanted.add(pair)
+            upsert(
+                TopicResource,
+                {"topic": topics[spec.slug], "resource": resources[link.resource]},
+                {"role": link.role, "locator": link.locator, "position": position},
+                current.get(pair),
+                report,
+                "resource links",
+                f"{spec.slug}: {link.resource}",
+            )
+    for pair, link in current.items():
+        if pair not in wanted:
+            link.delete()
+            report.note("resource links", "deleted", f"{pair[0]}: {pair[1]}")

@@ -1,0 +1,134 @@
+"""Reading YAML with line numbers, and typed fields out of its mappings.
+
+``parse_text`` loads one YAML document with PyYAML's safe loader, remembering the line of
+every mapping and reporting duplicate keys (which PyYAML silently lets the last one win).
+``FieldReader`` reads typed fields out of one mapping and collects every problem instead of
+stopping at the first, so a curator sees all of a file's problems in one run. Pure.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from roadmap.curriculum.spec import SLUG_CHARS, Located, Problem
+
+
+
+class _LineDict(dict):
+    line: int | None = None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that remembers each mapping's line and reports duplicate keys."""
+
+    def __init__(self, stream, filename: str, problems: list[Problem]):
+        super().__init__(stream)
+        self._filename = filename
+        self._problems = problems
+
+
+def _construct_mapping(loader: _Loader, node, deep=False):
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            loader._problems.append(Problem(loader._filename, key_node.start_mark.line + 1, str(key), "duplicate key"))
+        seen.add(key)
+    mapping = _LineDict(loader.construct_mapping(node, deep=deep))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_text(text: str, filename: str) -> tuple[dict, list[Problem]]:
+    """Parse one YAML document; syntax errors become a Problem with their line."""
+    problems: list[Problem] = []
+    loader = _Loader(text, filename, problems)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(error, "problem", None) or str(error)
+        return {}, [Problem(filename, line, "yaml", f"not valid YAML: {reason}")]
+    finally:
+        loader.dispose()
+    if data is None:
+        data = _LineDict()
+    if not isinstance(data, dict):
+        return {}, [Problem(filename, 1, "document", "must be a mapping with tracks, resources, topics, questions")]
+    return data, problems
+
+
+class FieldReader:
+    """Reads typed fields out of one mapping, collecting problems instead of stopping."""
+
+    def __init__(self, data, file: str, key: str, problems: list[Problem], parent_line: int | None = None):
+        self.file, self.key, self.problems = file, key, problems
+        self.line = getattr(data, "line", None) or parent_line
+        self.data = data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            self.problem(f"must be a mapping, got {type(data).__name__}")
+
+    @property
+    def at(self) -> Located:
+        return Located(self.file, self.line)
+
+    def problem(self, message: str) -> None:
+        self.problems.append(Problem(self.file, self.line, self.key, message))
+
+    def text(self, name: str, *, required=True, max_length=10_000) -> str:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.problem(f"missing field '{name}'")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(f"'{name}' must be text, got {type(value).__name__}")
+            return ""
+        value = str(value).strip()
+        if len(value) > max_length:
+            self.problem(f"'{name}' is {len(value)} characters long; the limit is {max_length}")
+        return value
+
+    def slug(self, name: str, *, required=True) -> str:
+        value = self.text(name, required=required, max_length=100)
+        if value and (set(value) - SLUG_CHARS or value.startswith("-") or value.endswith("-")):
+            self.problem(f"'{name}' {value!r} must be lowercase letters, digits and hyphens")
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...], default: str | None = None) -> str:
+        value = self.data.get(name, default)
+        if value is None:
+            self.problem(f"missing field '{name}' (one of {', '.join(options)})")
+            return ""
+        if value not in options:
+            self.problem(f"'{name}' is {value!r}; expected one of {', '.join(options)}")
+            return ""
+        return value
+
+    def integer(self, name: str, *, required=True, low=None, high=None) -> int | None:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(f"missing field '{name}'")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(f"'{name}' must be a whole number, got {value!r}")
+            return None
+        if (low is not None and value < low) or (high is not None and value > high):
+            self.problem(f"'{name}' is {value}; expected {low} to {high}")
+            return None
+        return value
+
+    def items(self, name: str) -> list:
+        value = self.data.get(name, [])
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(f"'{name}' must be a list")
+            return []
+        return value
+

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from web.reviews import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("", views.review, name="review"),
+]

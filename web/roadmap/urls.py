@@ -1,0 +1,10 @@
+from django.urls import path
+
+from web.roadmap import views
+
+app_name = "roadmap"
+
+urlpatterns = [
+    path("", views.track_list, name="track-list"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+]

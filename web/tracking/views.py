@@ -1,0 +1,124 @@
+"""The learner's dashboard, and the topic page's tracking forms (status, resources, notes).
+
+Every tracking endpoint takes a POST, calls one service and answers an htmx request with
+the topic page's partial it changed, or a plain form post with a redirect back to the
+topic (post/redirect/get), so the page works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from progress import selectors, services
+from progress.calendar import activity_calendar, calendar_start
+from progress.models import TopicStatus, User
+from roadmap import selectors as roadmap_selectors
+from roadmap.models import Topic, TopicResource
+from web.htmx import login_required_htmx
+from web.roadmap.views import render_topic
+from web.tracking.forms import NotesForm
+
+
+def progress_overview(learner: User) -> dict:
+    """Stats, the activity calendar and topics in progress, counted in the learner's local days."""
+    zone = selectors.profile_for(learner).zone
+    today = selectors.local_today(learner=learner)
+    days = selectors.activity_per_day(learner=learner, start=calendar_start(today), end=today)
+    return {
+        "learner": learner,
+        "zone": zone,
+        "stats": selectors.learner_stats(learner=learner, today=today),
+        "calendar": activity_calendar(days, today=today),
+        "in_progress": selectors.topics_in_progress(learner=learner),
+    }
+
+
+@login_required
+def dashboard(request):
+    return render(request, "progress/dashboard.html", progress_overview(request.user))
+
+
+def _back_to_topic(topic: Topic, anchor: str):
+    return redirect(reverse("roadmap:topic-detail", args=[topic.slug]) + f"#{anchor}")
+
+
+def _topic_with_error(request, topic: Topic, partial: str, **context):
+    """A refused change: the fragment for htmx, else the whole page, both with status 400."""
+    if not request.htmx:
+        topic = roadmap_selectors.topic_detail(slug=topic.slug)
+    return render_topic(
+        request, topic, partial=partial if request.htmx else None, status=400, **context
+    )
+
+
+@login_required_htmx
+@require_POST
+def topic_status_update(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    status = request.POST.get("status", "")
+    try:
+        services.topic_status_set(learner=request.user, topic=topic, status=status)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+        return _topic_with_error(request, topic, "status", status_error=f"Not changed: {problem}.")
+    label = TopicStatus(status).label.lower()
+    if request.htmx:
+        return render_topic(request, topic, partial="status", status_message=f"Marked as {label}.")
+    messages.success(request, f"“{topic.title}”: marked as {label}.")
+    return _back_to_topic(topic, "topic-status")
+
+
+@login_required_htmx
+@require_POST
+def resource_done_update(request, slug, resource_slug):
+    link = get_object_or_404(
+        TopicResource.objects.select_related("topic", "resource"),
+        topic__slug=slug,
+        resource__slug=resource_slug,
+    )
+    done = request.POST.get("done")
+    if done not in {"0", "1"}:
+        return _topic_with_error(
+            request,
+            link.topic,
+            "resource",
+            link=link,
+            resource_error_id=link.resource.id,
+            resource_error="Not changed: send done=1 to tick the resource off, done=0 to undo.",
+        )
+    if done == "1":
+        services.resource_mark_done(learner=request.user, resource=link.resource)
+    else:
+        services.resource_mark_undone(learner=request.user, resource=link.resource)
+    if request.htmx:
+        return render_topic(request, link.topic, partial="resource", link=link)
+    verb = "ticked off" if done == "1" else "no longer ticked off"
+    messages.success(request, f"“{link.resource.title}” is {verb}.")
+    return _back_to_topic(link.topic, f"resource-{link.resource.id}")
+
+
+@login_required_htmx
+@require_POST
+def topic_notes_update(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    form = NotesForm(request.POST)
+    if not form.is_valid():
+        return _topic_with_error(request, topic, "notes", notes_form=form)
+    tracking = selectors.topic_tracking(learner=request.user, topic=topic)
+    try:
+        services.topic_status_set(
+            learner=request.user,
+            topic=topic,
+            status=tracking.status,
+            notes=form.cleaned_data["notes"],
+        )
+    except ValidationError as error:
+        form.add_error("notes", error.messages)
+        return _topic_with_error(request, topic, "notes", notes_form=form)
+    if request.htmx:
+        return render_topic(request, topic, partial="notes", notes_saved=True)
+    messages.success(request, "Your notes are saved.")
+    return _back_to_topic(topic, "topic-notes")
