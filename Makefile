@@ -5,20 +5,33 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install run test test-browser test-worker bench lint schemathesis clean
+.PHONY: install install-dev run manage test test-browser test-worker bench lint schemathesis locks clean
 
-install: $(STAMP)
+# Two locks compiled from pyproject.toml by uv (`make locks`): requirements.lock is what runs
+# (make run, the Docker image); requirements-dev.lock adds the test and lint tools (make test).
+install: $(RUN_STAMP)
+install-dev: $(DEV_STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+define pip_install
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Pathwise needs Python 3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installing dependencies into $(VENV) ..."
-	@# Some machines' pip config names local wheel folders that may not exist: hide that noise only.
-	@set -o pipefail; $(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 \
-	  | { grep -v '^WARNING: Location .* is ignored' || true; }
-	@touch $(STAMP)
+	@total=$$(grep -c '^[A-Za-z0-9].*==' $(1)); \
+	  echo "Installing $$total pinned packages from $(1) into $(VENV) (the first time takes a minute or two) ..."; \
+	  set -o pipefail; $(PY) -m pip install --disable-pip-version-check --progress-bar off -r $(1) 2>&1 \
+	  | awk -v total=$$total '/^Collecting /{n++; printf "\r  %d/%d downloaded or found in the cache", n, total; fflush()} \
+	      /^(ERROR|error)/{print} /^Successfully installed/{printf "\r  done: %d packages new or updated          \n", NF - 2}'
+endef
+
+$(RUN_STAMP): requirements.lock
+	$(call pip_install,requirements.lock)
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): requirements-dev.lock
+	$(call pip_install,requirements-dev.lock)
+	@touch $(DEV_STAMP) $(RUN_STAMP)
 
 var:
 	@mkdir -p var
@@ -37,27 +50,39 @@ run: install var
 	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
-test: install
+test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
 	$(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
-test-browser: install
+test-browser: install-dev
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
 
 ## A real Celery worker process on Redis (CELERY_BROKER_URL must point at Redis).
-test-worker: install
+test-worker: install-dev
 	$(PY) -m pytest -m celery_worker $(PYTEST_ARGS)
 
 ## Fuzz the API against its own OpenAPI schema.
-schemathesis: install
+schemathesis: install-dev
 	$(PY) -m pytest tests/api/test_schemathesis.py $(PYTEST_ARGS)
 
-bench: install
+bench: install-dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)
 
-lint: install
+## make manage ARGS="import_roadmap fixtures/ml-roadmap.yaml --dry-run": any manage.py command, in the venv.
+manage: install
+	@$(PY) manage.py $(ARGS)
+
+## Style, the import contracts (pyproject.toml [tool.importlinter]) and module sizes.
+lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	@.ci/module-sizes
+
+## Recompile both locks from pyproject.toml, keeping every pin that still fits (uv).
+locks: install-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --extra dev -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf var .pytest_cache .hypothesis

@@ -23,7 +23,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from progress.models import KNOWN_STATUSES, Assignment, Cohort, LearnerProfile, TopicProgress, User
-from progress.selectors import local_today
 from progress.planning import (
     DEFAULT_HOURS_PER_WEEK,
     MAX_GOALS,
@@ -31,6 +30,7 @@ from progress.planning import (
     deadline_progress,
     resolve_goals,
 )
+from progress.selectors import local_today
 from roadmap.models import Topic
 from roadmap.paths import PathError
 from roadmap.selectors import roadmap_graph

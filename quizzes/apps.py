@@ -8,9 +8,8 @@ class QuizzesConfig(AppConfig):
     def ready(self):
         # The layers below tell this one what happened through a signal and a hook.
         from progress.signals import topic_started
-        from roadmap.curriculum import sections
-
         from quizzes import curriculum, receivers
+        from roadmap.curriculum import sections
 
         topic_started.connect(receivers.enroll_on_topic_started, dispatch_uid="quizzes.enroll_on_topic_started")
         sections.register(curriculum.QUESTIONS)

@@ -8,11 +8,10 @@ stays.
 
 from __future__ import annotations
 
+from quizzes.models import Question
 from roadmap.curriculum.importer import ImportReport, upsert
 from roadmap.curriculum.sections import SectionHandler
 from roadmap.curriculum.spec import Curriculum
-
-from quizzes.models import Question
 
 
 def load_questions(curriculum: Curriculum, *, topics: dict, resources: dict, report: ImportReport) -> None:
@@ -48,10 +47,8 @@ def load_questions(curriculum: Curriculum, *, topics: dict, resources: dict, rep
 
 def dump_questions() -> list[dict]:
     """The active questions in the file's format, ordered by topic and key."""
-    return [
-        _question(q)
-        for q in Question.objects.filter(is_active=True).select_related("topic", "source").order_by("topic__slug", "key")
-    ]
+    questions = Question.objects.filter(is_active=True).select_related("topic", "source")
+    return [_question(q) for q in questions.order_by("topic__slug", "key")]
 
 
 def _question(q: Question) -> dict:

@@ -34,7 +34,6 @@ from roadmap.curriculum.spec import (
     TrackSpec,
 )
 
-
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
 
 

@@ -13,7 +13,6 @@ import yaml
 from roadmap.curriculum.spec import SLUG_CHARS, Located, Problem
 
 
-
 class _LineDict(dict):
     line: int | None = None
 

@@ -45,10 +45,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
-from roadmap.links.check import CheckConfig, CheckResult, RunReport, host_key, next_health, run_checks
-from roadmap.links.guard import Resolver
 
 from roadmap import editing
+from roadmap.links.check import CheckConfig, CheckResult, RunReport, host_key, next_health, run_checks
+from roadmap.links.guard import Resolver
 from roadmap.models import LinkCheck, LinkCheckRun, LinkHealth, Resource
 from roadmap.services import bump_graph_version
 

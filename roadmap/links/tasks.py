@@ -20,9 +20,9 @@ from datetime import datetime
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
-from roadmap.links.check import chunk_by_host
 
 from roadmap.links import store
+from roadmap.links.check import chunk_by_host
 
 logger = logging.getLogger(__name__)
 

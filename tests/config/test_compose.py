@@ -29,4 +29,4 @@ def test_app_services_run_in_production_mode_against_postgres_and_redis():
 
 def test_the_image_it_builds_exists():
     assert (ROOT / "Dockerfile").exists()
-    assert "requirements.lock" in (ROOT / "Dockerfile").read_text()
+    assert "requirements.lock" in (ROOT / "Dockerfile").read_text()  # see test_locks.py
