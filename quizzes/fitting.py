@@ -1,7 +1,8 @@
 """Keeping each learner's memory model current from their reviews, in the background.
 
-- `mastery_refresh` (nightly): each topic's mastery and needs-review flag on the learner's
-  ``TopicProgress`` rows, by the rules of `quizzes.mastery`;
+- `mastery_refresh` (nightly): each topic's coverage, retention and needs-review flag on
+  the learner's ``TopicProgress`` rows, by the rules of `quizzes.mastery` (a snapshot for
+  lists; the planner asks for the live values through ``progress.memory``);
 - `parameters_optimise` (monthly): the learner's own FSRS parameters, fitted by
   `quizzes.optimizer` and adopted only when they predict held-out reviews better.
 
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
-from progress.models import LearnerProfile, TopicProgress, TopicStatus
+from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress
 from quizzes import mastery as mastery_rules
 from quizzes import optimizer, selectors
 from quizzes.models import ParameterFit
@@ -25,7 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 def mastery_refresh(*, learner_id: int, now: datetime) -> int:
-    """Store mastery and the needs-review flag on each of the learner's topic progress rows.
+    """Store coverage, retention and the needs-review flag on each of the learner's topic
+    progress rows.
 
     See `quizzes.mastery` for the definitions. Returns how many rows changed.
     """
@@ -39,15 +41,20 @@ def mastery_refresh(*, learner_id: int, now: datetime) -> int:
     for row in rows:
         cards = topics.get(row.topic_id, selectors.TopicCards())
         result = mastery_rules.topic_mastery(
-            cards.reviewed, now, cards=cards.cards, settings=settings
+            cards.studied, now, cards=cards.cards, settings=settings
         )
         flag = mastery_rules.needs_review(
-            result, done=row.status == TopicStatus.DONE, desired_retention=profile.desired_retention
+            result,
+            known=row.status in KNOWN_STATUSES,
+            desired_retention=profile.desired_retention,
         )
-        if (row.mastery, row.needs_review) != (result.mastery, flag):
-            row.mastery, row.needs_review = result.mastery, flag
+        stored = (row.retention, row.coverage, row.needs_review)
+        if stored != (result.retention, result.coverage, flag):
+            row.retention, row.coverage, row.needs_review = result.retention, result.coverage, flag
             changed.append(row)
-    TopicProgress.objects.bulk_update(changed, ["mastery", "needs_review"], batch_size=500)
+    TopicProgress.objects.bulk_update(
+        changed, ["retention", "coverage", "needs_review"], batch_size=500
+    )
     return len(changed)
 
 

@@ -136,6 +136,11 @@ class ActivityView(APIView):
 class StatsView(APIView):
     @extend_schema(
         summary="Topics done per track, your streak, hours done and remaining",
+        description=(
+            "Per track also your quiz cards: `coverage` (share studied) and `retention` (mean "
+            "predicted recall now of the studied ones), reported separately, and how many "
+            "known topics need review."
+        ),
         responses=serializers.StatsSerializer,
     )
     def get(self, request):

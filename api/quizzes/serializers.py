@@ -183,14 +183,26 @@ class ForecastSerializer(serializers.Serializer):
 
 class TopicMasterySerializer(serializers.Serializer):
     topic = serializers.SlugField(source="topic.slug")
-    mastery = serializers.FloatField(source="mastery.mastery", allow_null=True)
-    mean_retrievability = serializers.FloatField(
-        source="mastery.mean_retrievability", allow_null=True
+    cards = serializers.IntegerField(source="mastery.cards", help_text="Your active cards on it.")
+    studied = serializers.IntegerField(
+        source="mastery.studied", help_text="Cards you have reviewed at least once."
     )
-    coverage = serializers.FloatField(source="mastery.coverage")
-    cards = serializers.IntegerField(source="mastery.cards")
-    reviewed = serializers.IntegerField(source="mastery.reviewed")
-    needs_review = serializers.BooleanField()
+    coverage = serializers.FloatField(
+        source="mastery.coverage",
+        help_text="studied / cards: how much of the topic you have studied (0 without cards).",
+    )
+    retention = serializers.FloatField(
+        source="mastery.retention",
+        allow_null=True,
+        help_text=(
+            "Mean predicted recall, now, of the cards you have studied; null until you "
+            "have studied one. Cards still waiting behind the daily limit do not lower it."
+        ),
+    )
+    due_cards = serializers.IntegerField(help_text="Studied cards due now.")
+    needs_review = serializers.BooleanField(
+        help_text="The topic is done or skipped and its retention is below your desired retention."
+    )
     desired_retention = serializers.FloatField()
 
 

@@ -169,13 +169,18 @@ class ForecastView(APIView):
 class TopicMasteryView(APIView):
     @extend_schema(
         tags=["reviews"],
-        summary="Your mastery of a topic",
+        summary="How much of a topic you have studied, and how much of it you still recall",
         description=(
-            "mastery = mean retrievability of your reviewed cards × coverage (share of the "
-            "topic's cards you have reviewed); null until you have reviewed one. needs_review: "
-            "the topic is done and mastery is below your desired retention."
+            "Two numbers, reported separately: `coverage`, the share of the topic's cards you "
+            "have studied, and `retention`, the mean predicted recall now of those you have "
+            "studied (null until one is). `needs_review`: the topic is done or skipped and its "
+            "retention is below your desired retention; cards waiting behind the daily "
+            "new-card limit never make a topic need review."
         ),
-        responses=s.TopicMasterySerializer,
+        responses={
+            200: s.TopicMasterySerializer,
+            404: OpenApiResponse(description="No topic with this slug."),
+        },
     )
     def get(self, request, slug):
         try:

@@ -1,8 +1,9 @@
 """Reads for reviews, one module per sub-domain; import the public names from here.
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
-siblings spread, answer-button previews; ``memory`` — the forecast, mastery per topic and
-the review log for the optimiser; ``learners`` — which learners the background jobs visit.
+siblings spread, answer-button previews; ``memory`` — the forecast, coverage and retention
+per topic (also the provider behind ``progress.memory``) and the review log for the
+optimiser; ``learners`` — which learners the background jobs visit.
 """
 
 from quizzes.selectors.learners import (
@@ -16,6 +17,7 @@ from quizzes.selectors.memory import (
     TopicMastery,
     cards_by_topic,
     due_forecast,
+    memory_by_learner,
     review_rows,
     topic_mastery,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "learners_with_progress",
     "learners_with_reviews",
     "local_day",
+    "memory_by_learner",
     "review_previews",
     "review_rows",
     "reviewed_today",

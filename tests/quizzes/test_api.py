@@ -267,10 +267,11 @@ def test_topic_mastery_is_the_callers_own(alice, bob):
     mine = client_for(alice).get("/api/v1/topics/calculus/mastery/").json()
     theirs = client_for(bob).get("/api/v1/topics/calculus/mastery/").json()
 
-    assert (mine["cards"], mine["reviewed"], mine["coverage"]) == (3 - 1, 1, 0.5)
-    assert mine["mastery"] == pytest.approx(mine["mean_retrievability"] * 0.5)
-    assert mine["needs_review"] is True and mine["desired_retention"] == 0.9
-    assert (theirs["reviewed"], theirs["mastery"], theirs["needs_review"]) == (0, None, False)
+    assert (mine["cards"], mine["studied"], mine["coverage"]) == (3 - 1, 1, 0.5)
+    # Just studied: fully recalled, although half the topic still waits behind the daily limit.
+    assert mine["retention"] == 1.0 and mine["due_cards"] == 0
+    assert mine["needs_review"] is False and mine["desired_retention"] == 0.9
+    assert (theirs["studied"], theirs["retention"], theirs["needs_review"]) == (0, None, False)
     assert client_for(alice).get("/api/v1/topics/nope/mastery/").status_code == 404
 
 

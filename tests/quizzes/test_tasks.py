@@ -233,7 +233,7 @@ def test_the_nightly_refresh_updates_mastery_and_needs_review(run, alice):
     run(tasks.refresh_mastery)
 
     progress = TopicProgress.objects.get(learner=alice, topic=topic)
-    assert 0 < progress.mastery < 0.9
+    assert 0 < progress.retention < 0.9
     assert progress.needs_review is True
 
 

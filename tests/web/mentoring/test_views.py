@@ -156,12 +156,12 @@ def test_mentor_pages_cost_the_same_queries_with_one_learner_or_thirty(
     add_learners(1)
     with django_assert_max_num_queries(7) as one:
         assert client.get(reverse("mentor-home")).status_code == 200
-    with django_assert_max_num_queries(15) as one_learner_page:
+    with django_assert_max_num_queries(17) as one_learner_page:
         assert client.get(learner_url(cohort, "alice")).status_code == 200
     add_learners(29)
     with django_assert_max_num_queries(7) as thirty:
         page = client.get(reverse("mentor-home")).content.decode()
-    with django_assert_max_num_queries(15) as thirty_learner_page:
+    with django_assert_max_num_queries(17) as thirty_learner_page:
         assert client.get(learner_url(cohort, "alice")).status_code == 200
 
     assert page.count('<td class="num">3</td>') == 30
