@@ -40,11 +40,10 @@ def learner_progress(*, learner: User) -> QuerySet[TopicProgress]:
     )
 
 
-def known_topic_slugs(*, learner: User, include_needs_review: bool = True) -> set[str]:
-    """Topics the learner counts as known: done or skipped (optionally not those flagged for review)."""
+def known_topic_slugs(*, learner: User) -> set[str]:
+    """Topics the learner counts as known: done or skipped (whether they need review is
+    ``progress.memory``'s to say)."""
     rows = TopicProgress.objects.filter(learner=learner, status__in=KNOWN_STATUSES)
-    if not include_needs_review:
-        rows = rows.filter(needs_review=False)
     return set(rows.values_list("topic__slug", flat=True))
 
 
