@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from progress.models import Activity, ActivityKind, User
 from progress.selectors import profile_for
-from quizzes import scheduler, selectors
+from quizzes import choices, scheduler, selectors
 from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
 from roadmap.models import Topic
 
@@ -63,8 +63,9 @@ def enroll_topic_cards(*, learner: User, topic: Topic, now: datetime) -> int:
 
 @dataclass(frozen=True)
 class ReviewInput:
-    """One review as a client sends it. ``answer`` is free text, or for a
-    multiple-choice card the chosen choice index (or list of indexes)."""
+    """One review as a client sends it. ``answer`` is free text, or for a multiple-choice
+    card the position (or list of positions) of the chosen option in the order shown by
+    ``presentation`` (see ``quizzes.choices``)."""
 
     card_id: int
     rating: int | None = None
@@ -72,6 +73,7 @@ class ReviewInput:
     reviewed_at: datetime | None = None
     duration_ms: int | None = None
     client_id: str | None = None
+    presentation: int | None = None
 
 
 @dataclass
@@ -90,42 +92,56 @@ def _refused(field_name: str, message: str) -> tuple[int, None, str, dict]:
     return 0, None, "", {field_name: [message]}
 
 
-def _grade(card: Card, review: ReviewInput) -> tuple[int, bool | None, str, dict]:
+def _grade(card: Card, review: ReviewInput, *, live: bool) -> tuple[int, bool | None, str, dict]:
     """The rating to apply, whether the answer was right, the answer as stored text, errors.
 
-    Only a multiple-choice answer is graded; a rating sent alone is taken as it is, without
-    even reading the question.
+    A free-recall card is rated by the learner. A multiple-choice card is graded from its
+    answer, positions in the order it was shown (``quizzes.choices``): right is Good, wrong
+    is Again, and a rating alone is refused, since a guess rated "Good" would count as a
+    recall. The log stores the chosen options as indexes of the question's own choices.
     """
     rating, answer = review.rating, review.answer
     if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
         return _refused(
             "rating", f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}"
         )
-    if answer is None and rating is not None:
-        return rating, None, "", {}
     question = card.question
     if question.kind == QuestionKind.FREE_RECALL:
         if rating is None:
             return _refused("rating", "this free recall card needs a rating")
-        if not isinstance(answer, str):
+        if answer is not None and not isinstance(answer, str):
             return _refused("answer", "a free-recall answer must be text")
-        return rating, None, answer, {}
+        return rating, None, answer or "", {}
     if answer is None:
         return _refused(
-            "answer", "this multiple choice card needs an answer (a choice index) or a rating"
+            "answer",
+            "a multiple choice card is graded from its answer: send the position of the option "
+            "you chose (a rating alone is not accepted)",
         )
-    chosen = answer if isinstance(answer, list) else [answer]
-    last = len(question.choices) - 1
-    if not chosen or any(
-        isinstance(c, bool) or not isinstance(c, int) or not 0 <= c <= last for c in chosen
-    ):
-        return _refused("answer", f"choose by index, 0 to {last}; got {answer!r}")
+    presentation = review.presentation
+    if presentation is None:
+        if not live:
+            return _refused(
+                "presentation",
+                "an offline multiple choice answer needs the presentation it was shown with "
+                "(the due card's `presentation`)",
+            )
+        presentation = card.reps + 1  # what the due cards show right now
+    try:
+        chosen = choices.original_indexes(
+            card.pk, presentation, len(question.choices), answer if isinstance(answer, list) else [answer]
+        )
+    except choices.ChoiceError as error:
+        return _refused("presentation" if "presentation" in str(error) else "answer", str(error))
     correct = sorted(set(chosen)) == sorted(set(question.correct_choices))
-    if rating is None:
-        rating = scheduler.Rating.Good if correct else scheduler.Rating.Again
-    elif not correct and rating != scheduler.Rating.Again:
-        return _refused("rating", f"a wrong answer is rated 1 (Again), not {rating}")
-    return int(rating), correct, ",".join(str(c) for c in chosen), {}
+    graded = scheduler.Rating.Good if correct else scheduler.Rating.Again
+    if rating is not None and rating != graded:
+        return _refused(
+            "rating",
+            f"a multiple choice card is rated from its answer: this one is "
+            f"{'right' if correct else 'wrong'}, so {int(graded)} ({graded.name}), not {rating}",
+        )
+    return int(graded), correct, ",".join(str(c) for c in chosen), {}
 
 
 def _when(
@@ -252,9 +268,7 @@ def review_submit(
         Naming the field: a bad rating or answer, or ``reviewed_at`` in the future,
         before the card existed or before the card's last review.
     """
-    cards = Card.objects.select_for_update(of=("self",))
-    if review.answer is not None or review.rating is None:
-        cards = cards.select_related("question")  # to grade the answer; a bare rating needs none
+    cards = Card.objects.select_for_update(of=("self",)).select_related("question")
     card = cards.get(pk=review.card_id, learner=learner)
     now = now or timezone.now()  # read after the lock, so racing submissions keep their order
     if review.client_id:
@@ -267,7 +281,7 @@ def review_submit(
             return ReviewResult(
                 status="duplicate", client_id=review.client_id, card=card, review=seen
             )
-    rating, correct, answer, errors = _grade(card, review)
+    rating, correct, answer, errors = _grade(card, review, live=True)
     at, time_errors = _when(review, card, now, live=True)
     if errors or time_errors:
         raise ValidationError({**errors, **time_errors})
@@ -294,11 +308,11 @@ def reviews_upload(
         raise ValidationError(
             {"reviews": [f"send at most {MAX_BATCH} reviews at a time, got {len(reviews)}"]}
         )
-    locked = Card.objects.select_for_update(of=("self",)).filter(
-        learner=learner, pk__in={r.card_id for r in reviews}
+    locked = (
+        Card.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .filter(learner=learner, pk__in={r.card_id for r in reviews})
     )
-    if any(r.answer is not None or r.rating is None for r in reviews):
-        locked = locked.select_related("question")  # answers to grade; bare ratings need none
     # Lock in id order so two uploads touching the same cards cannot deadlock.
     cards = {card.pk: card for card in locked.order_by("pk")}
     now = now or timezone.now()
@@ -335,7 +349,7 @@ def reviews_upload(
                     "client_id": [f"{review.client_id!r} was already used for another review"]
                 }
             continue
-        rating, correct, answer, errors = _grade(card, review)
+        rating, correct, answer, errors = _grade(card, review, live=False)
         at, time_errors = _when(review, card, now, live=False)
         if errors or time_errors:
             result.errors = {**errors, **time_errors}

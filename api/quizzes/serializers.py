@@ -59,9 +59,29 @@ class ReviewInputSerializer(serializers.Serializer):
         max_value=4,
         required=False,
         allow_null=True,
-        help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Optional for multiple choice (graded for you).",
+        help_text=(
+            "1 Again, 2 Hard, 3 Good, 4 Easy: required for free recall. A multiple-choice card "
+            "is rated from its answer (right 3, wrong 1); a bare rating for it is a 400."
+        ),
     )
-    answer = AnswerField(required=False, allow_null=True)
+    answer = AnswerField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Free recall: your answer's text (optional). Multiple choice (required): the "
+            "position, or positions, of the option you chose in the order shown."
+        ),
+    )
+    presentation = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Multiple choice: the `presentation` of the due card you answered, i.e. which "
+            "shuffle you saw. Defaults to the current one for a live review; required offline."
+        ),
+    )
     reviewed_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -91,6 +111,7 @@ class ReviewInputSerializer(serializers.Serializer):
             reviewed_at=data.get("reviewed_at"),
             duration_ms=data.get("duration_ms"),
             client_id=data.get("client_id"),
+            presentation=data.get("presentation"),
         )
 
 
@@ -136,21 +157,36 @@ class TopicBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class QuestionForLearnerSerializer(serializers.ModelSerializer):
+class QuestionForLearnerSerializer(serializers.Serializer):
     """What a learner sees before answering: never the answer or which choice is right."""
 
-    class Meta:
-        model = Question
-        fields = ["kind", "prompt", "choices"]
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField()
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Multiple choice: the options in the order to show them, shuffled for each "
+            "presentation. Answer with positions in this list. Empty for free recall."
+        ),
+    )
 
 
 class DueCardSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="card.pk")
     topic = TopicBriefSerializer(source="card.topic")
-    question = QuestionForLearnerSerializer(source="card.question")
+    question = QuestionForLearnerSerializer()
+    presentation = serializers.IntegerField(
+        source="question.presentation",
+        help_text=(
+            "Which shuffle of the options this is (the card's next review number). Send it "
+            "back with a multiple-choice answer; required when the answer is sent offline."
+        ),
+    )
     state = serializers.CharField(source="card.state")
     due = serializers.DateTimeField(source="card.due")
-    previews = PreviewsSerializer()
+    previews = PreviewsSerializer(
+        help_text="A multiple-choice card is rated from its answer: right is 3, wrong is 1."
+    )
 
 
 class DueQueuePageSerializer(serializers.Serializer):

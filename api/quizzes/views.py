@@ -36,7 +36,8 @@ class DueReviewsView(APIView):
         description=(
             "Reviews first (by due time), then new cards, within today's limits in your time "
             "zone; cards of one topic are spread apart. Each card carries what each answer "
-            "button would schedule."
+            "button would schedule. A multiple-choice question's options come shuffled for "
+            "this presentation; answer with positions in that order and send `presentation` back."
         ),
         parameters=[
             OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
@@ -55,6 +56,7 @@ class DueReviewsView(APIView):
         cards = [
             {
                 "card": card,
+                "question": selectors.shown_question(card),
                 "previews": selectors.review_previews(card=card, now=now, settings=settings),
             }
             for card in selectors.due_cards(learner=request.user, card_ids=page)
@@ -81,7 +83,10 @@ class ReviewSubmitView(APIView):
         description=(
             "One object is a live review. A list is an offline batch: applied in `reviewed_at` "
             "order, each item accepted or rejected on its own, and idempotent by `client_id` "
-            "(required in a batch), so sending the same batch twice changes nothing."
+            "(required in a batch), so sending the same batch twice changes nothing. A "
+            "free-recall card needs a `rating`; a multiple-choice card needs an `answer` "
+            "(positions in the order shown, with that `presentation`) and is rated from it: "
+            "right is Good, wrong is Again. A bare rating for a multiple-choice card is a 400."
         ),
         request=PolymorphicProxySerializer(
             component_name="ReviewSubmission",
@@ -97,7 +102,12 @@ class ReviewSubmitView(APIView):
                 resource_type_field_name=None,
                 many=False,
             ),
-            400: OpenApiResponse(description="Bad input; the errors name the field."),
+            400: OpenApiResponse(
+                description=(
+                    "Bad input; the errors name the field (e.g. `answer` for a bare rating of a "
+                    "multiple-choice card, `rating` for one that contradicts the answer)."
+                )
+            ),
             404: OpenApiResponse(description="You have no card with that id."),
         },
     )

@@ -26,6 +26,7 @@ from quizzes.selectors.queue import (
     DailyCounts,
     DueQueue,
     QueueEntry,
+    ShownQuestion,
     card_state,
     due_cards,
     due_count,
@@ -34,6 +35,7 @@ from quizzes.selectors.queue import (
     review_previews,
     reviewed_today,
     scheduler_settings_for,
+    shown_question,
     spread_siblings,
 )
 
@@ -42,6 +44,7 @@ __all__ = [
     "DailyCounts",
     "DueQueue",
     "QueueEntry",
+    "ShownQuestion",
     "TopicCards",
     "TopicMastery",
     "card_state",
@@ -59,6 +62,7 @@ __all__ = [
     "review_rows",
     "reviewed_today",
     "scheduler_settings_for",
+    "shown_question",
     "spread_siblings",
     "topic_mastery",
     "unseen_reminders",

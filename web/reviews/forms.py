@@ -11,10 +11,16 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         choices=[(int(r), r.name) for r in Rating], coerce=int, required=False
     )
+    # Multiple choice: the position of the chosen option in the order shown, and which
+    # shuffle that was (see quizzes.choices).
     choice = forms.IntegerField(min_value=0, required=False)
+    presentation = forms.IntegerField(min_value=1, required=False)
 
     def review(self) -> services.ReviewInput:
         data = self.cleaned_data
         return services.ReviewInput(
-            card_id=data["card"], rating=data["rating"] or None, answer=data["choice"]
+            card_id=data["card"],
+            rating=data["rating"] or None,
+            answer=data["choice"],
+            presentation=data["presentation"],
         )

@@ -71,6 +71,7 @@ def review(request):
         buttons = selectors.review_previews(card=card, now=now, settings=settings)
     context = {
         "card": card,
+        "question": selectors.shown_question(card) if card is not None else None,
         "buttons": buttons,
         "remaining": len(queue.entries),
         "next_due": queue.next_due,

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from quizzes import selectors
 from quizzes.models import Card, Reminder, ReviewLog
 from tests.factories import MultipleChoiceFactory, QuestionFactory, TopicFactory
 from tests.quizzes.test_services import card_for
@@ -71,11 +72,18 @@ def test_without_javascript_the_form_posts_and_redirects_back_to_the_page(signed
 
 def test_a_multiple_choice_answer_is_graded_and_the_right_answer_shown(signed_in, alice):
     card = enrolled(alice, MultipleChoiceFactory())
+    shown = selectors.shown_question(card).choices  # shuffled for this presentation
 
     page = signed_in.get(PAGE).content.decode()
-    response = signed_in.post(PAGE, {"card": card.pk, "choice": 0}, **HTMX)
+    wrong = shown.index("the identity")
+    response = signed_in.post(
+        PAGE, {"card": card.pk, "choice": wrong, "presentation": 1}, **HTMX
+    )
 
-    assert 'type="radio" name="choice" value="1"' in page and "Check answer" in page
+    options = [page.index(f"<span>{text}</span>") for text in shown]
+    assert options == sorted(options)  # shown in the shuffled order
+    assert f'type="radio" name="choice" value="{wrong}"' in page and "Check answer" in page
+    assert 'name="presentation" value="1"' in page
     assert "Wrong: Again · 1m; right: Good · 10m" in page
     assert "Not quite: the answer is “a singular one”." in response.content.decode()
     assert ReviewLog.objects.get().rating == 1
