@@ -130,6 +130,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                     e.choice("kind", EDGE_KINDS, default="required"),
                     e.text("reason", max_length=500),
                     e.at,
+                    e.fraction("weight"),
                 )
             )
         links = []

@@ -75,6 +75,9 @@ class EdgeSpec:
     kind: str
     reason: str
     at: Located = field(compare=False)
+    #: How much studying the target exercises the source (0 to 1; None: the default). It
+    #: sets the implicit review credit a review of the target gives the source's cards.
+    weight: float | None = None
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from progress.models import Activity, ActivityKind, LearnerProfile, User
-from quizzes import choices, scheduler, selectors, services
+from quizzes import choices, grading, scheduler, selectors, services
 from quizzes.models import Card, ReviewLog
 from quizzes.services import ReviewInput
+from roadmap.selectors import roadmap_graph
 from tests.factories import (
     MultipleChoiceFactory,
     QuestionFactory,
@@ -281,7 +282,7 @@ def test_the_right_option_is_right_wherever_it_is_shown(alice, count, presentati
     card.reps = presentation - 1  # as if shown for its presentation-th review
     position = shown_at(card, correct, presentation)
 
-    graded = services._grade(
+    graded = grading.grade(
         card, ReviewInput(card_id=card.pk, answer=position, presentation=presentation), live=False
     )
 
@@ -394,9 +395,10 @@ def test_a_live_review_resent_with_its_client_id_is_applied_once(alice):
     assert state(card).step == 1
 
 
-def test_a_live_review_is_four_statements_and_the_profile_is_read_once_per_request(alice):
+def test_a_live_review_is_five_statements_and_the_profile_is_read_once_per_request(alice):
     first, second = (card_for(alice, QuestionFactory()) for _ in range(2))
     learner = User.objects.get(pk=alice.pk)  # as a request sees them: no profile read yet
+    roadmap_graph()  # built once per roadmap version for every process
 
     counts = []
     for card in (first, second):
@@ -404,8 +406,9 @@ def test_a_live_review_is_four_statements_and_the_profile_is_read_once_per_reque
             submit(learner, card, 3, NOW)
         counts.append(len(statements(queries)))
 
-    # The card locked, the log row, the card, the activity; and the profile, the first time.
-    assert counts == [5, 4]
+    # The card locked, the log row, the card, the activity, the roadmap version (for the
+    # implicit credit, none here: the topic builds on nothing); and the profile, the first time.
+    assert counts == [6, 5]
 
 
 def test_a_learner_without_a_profile_yet_can_review_and_gets_one(db):
@@ -546,6 +549,7 @@ def test_a_batch_rejects_bad_items_one_by_one_and_applies_the_rest(alice, bob):
 def statements_to_upload(learner, reviews, now) -> int:
     """How many statements an upload takes, sent as a new request would (no profile read yet)."""
     fresh = User.objects.get(pk=learner.pk)
+    roadmap_graph()  # built once per roadmap version for every process
     with CaptureQueriesContext(connection) as queries:
         results = services.reviews_upload(learner=fresh, reviews=reviews, now=now)
     assert {result.status for result in results} == {"applied"}
@@ -559,9 +563,10 @@ def test_an_offline_batch_is_the_same_few_statements_whatever_its_size(alice):
     cards = list(Card.objects.filter(learner=alice))
     reviews = [ReviewInput(card.pk, 3, reviewed_at=NOW, client_id=f"r-{card.pk}") for card in cards]
 
-    # Cards, known client ids, profile; then one insert each of logs, cards and activities.
-    assert statements_to_upload(alice, reviews[:1], NOW) == 6
-    assert statements_to_upload(alice, reviews[1:], NOW) == 6
+    # Cards, known client ids, profile; then one insert each of logs, cards and activities;
+    # and the roadmap version, for implicit credit (none here: the topic builds on nothing).
+    assert statements_to_upload(alice, reviews[:1], NOW) == 7
+    assert statements_to_upload(alice, reviews[1:], NOW) == 7
     assert Card.objects.filter(learner=alice, reps=1).count() == 30
 
 
@@ -578,10 +583,11 @@ def test_replaying_older_reviews_into_many_cards_is_still_a_few_statements(alice
         for card in cards
     ]
 
-    # As above, with the cards' logs read once to rebuild them all (and no other card moved).
+    # As above, with the cards' logs and implicit credits read once to rebuild them all (and
+    # no other card moved).
     later = NOW + timedelta(hours=2)
-    assert statements_to_upload(alice, reviews[:2], later) == 7
-    assert statements_to_upload(alice, reviews[2:], later) == 7
+    assert statements_to_upload(alice, reviews[:2], later) == 9
+    assert statements_to_upload(alice, reviews[2:], later) == 9
     for card in cards:
         assert state(card) == expected_after(card, [offline, live])
         assert card.reps == 2
