@@ -11,6 +11,7 @@ reviews gave); ``apply_credit`` and ``apply_boost`` apply the rules of ``quizzes
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -84,7 +85,10 @@ def apply_credit(
     state = selectors.card_state(card)
     if not fire.can_take_credit(state, at, card.last_credit):
         return False
-    credited = fire.implicit_credit(state, at, weight, settings=settings)
+    plain = state
+    if card.uncredited_stability is not None:
+        plain = replace(state, stability=card.uncredited_stability, last_review=card.uncredited_review)
+    credited = fire.implicit_credit(state, at, weight, settings=settings, plain=plain)
     if card.uncredited_stability is None:
         card.uncredited_stability, card.uncredited_review = card.stability, card.last_review
     card.stability, card.last_review, card.due = credited.stability, credited.last_review, credited.due
@@ -92,11 +96,14 @@ def apply_credit(
     return True
 
 
-def apply_boost(card: Card, at: datetime) -> bool:
-    """Bring a card that took credit since its last review due at `at`, if it was due later."""
+def apply_boost(card: Card, at: datetime, settings: scheduler.SchedulerSettings) -> bool:
+    """Bring a card that took credit since its last review back to its plain schedule (due
+    at `at` if that has passed); whether it moved."""
     if card.state == CardState.NEW or card.uncredited_stability is None:
         return False
-    boosted = fire.priority_boost(selectors.card_state(card), at)
+    state = selectors.card_state(card)
+    plain = replace(state, stability=card.uncredited_stability, last_review=card.uncredited_review)
+    boosted = fire.priority_boost(state, at, plain=plain, settings=settings)
     if boosted is None:
         return False
     card.due = boosted.due
@@ -119,18 +126,23 @@ def save_cards(cards: list[Card]) -> None:
 _REVIEW, _CREDIT = 0, 1  # at the same instant a card's own review comes first
 
 
-def cards_rebuild(*, cards: list[Card], settings: scheduler.SchedulerSettings) -> list[Card]:
+def cards_rebuild(
+    *, cards: list[Card], settings: scheduler.SchedulerSettings, learner_id: int | None = None
+) -> list[Card]:
     """Recompute the cards from their whole history, reviews and implicit credits, in time order.
 
     A credit that no longer applies in the replayed history (the card was not in review
     state then, say) is skipped. The caller holds the cards' locks. Two reads and one
-    write, however many cards; replaying a card twice gives the same card.
+    write, however many cards; replaying a card twice gives the same card. With
+    ``learner_id`` (when `cards` are all that learner's cards) the history is read by
+    learner rather than by a list of card ids.
     """
     history: dict[int, list[tuple]] = defaultdict(list)
-    logs = ReviewLog.objects.filter(card__in=cards).order_by()
+    mine = {"learner_id": learner_id} if learner_id is not None else {"card__in": cards}
+    logs = ReviewLog.objects.filter(**mine).order_by()
     for card_id, rating, at, log_id in logs.values_list("card_id", "rating", "reviewed_at", "id"):
         history[card_id].append((at, _REVIEW, log_id, rating))
-    credits = ImplicitCredit.objects.filter(card__in=cards).order_by()
+    credits = ImplicitCredit.objects.filter(**mine).order_by()
     for card_id, kind, weight, at, credit_id in credits.values_list(
         "card_id", "kind", "weight", "credited_at", "id"
     ):
@@ -143,7 +155,7 @@ def cards_rebuild(*, cards: list[Card], settings: scheduler.SchedulerSettings) -
             if event == _REVIEW:
                 apply_review(card, detail, at, settings)
             elif detail[0] == CreditKind.BOOST:
-                apply_boost(card, at)
+                apply_boost(card, at, settings)
             else:
                 apply_credit(card, at, detail[1], settings)
     save_cards(cards)

@@ -7,7 +7,8 @@ review, or an offline batch in time order) and, when the caller is done, gives:
   to the learner's cards on T's required prerequisites, weighted by the curriculum's edge
   weights (``quizzes.fire.credit_weights``) times the learner's calibrated trust;
 - every lapse (Again on a card in review state): its weakest prerequisite's cards that
-  took credit since their last review brought due now (``quizzes.fire.priority_boost``);
+  took credit since their last review brought back to the schedule plain FSRS gave them,
+  due now if that has passed (``quizzes.fire.priority_boost``);
 - every review of a card that took credit since its last review: a test of those
   credits, which moves the learner's ``CreditCalibration``.
 
@@ -125,7 +126,7 @@ class CreditSession:
                     {topic: self._retention(targets.get(topic, ()), at) for topic in weights}
                 )
                 for card in targets.get(weakest, ()):
-                    if card_memory.apply_boost(card, at):
+                    if card_memory.apply_boost(card, at, self.settings):
                         rows.append(_row(card, source.log, CreditKind.BOOST, 0.0))
                         changed[card.pk] = card
         card_memory.save_cards(list(changed.values()))

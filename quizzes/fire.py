@@ -20,15 +20,20 @@ to t itself, recall 1). Difficulty is left alone. So a credit can never do more 
 S_good, the card's recall at every later moment is at most what a real review at t would
 have left, and it falls due no later. Credit close to a review adds little, as FSRS's
 S_good − S shrinks when recall is still high (the spacing effect). The weight given is
-the edge weights' product times the learner's `Calibration.trust`.
+the edge weights' product times the learner's `Calibration.trust`. However many credits a
+card takes between two real reviews, they postpone its next one by at most the largest
+weight times the interval plain FSRS gave it (`postponement_cap`): a credit is an
+assumption, and this bounds what a wrong one costs.
 
 **When a card takes a credit** (`can_take_credit`): only a card in review state (not
 new, not in its learning or relearning steps), at least a whole day after its last
 review and after its last credit: one credit per card per day, however many of T's
 cards were answered that day.
 
-**A lapse** (`priority_boost`): an Again on a card in review state brings the cards of
-T's prerequisite with the lowest retention due now, if they were due later.
+**A lapse** (`priority_boost`): an Again on a card on T in review state is evidence
+against the credit T gave its prerequisites. The cards of T's prerequisite with the
+lowest retention that took credit since their last review are brought back to the
+schedule plain FSRS gave them (due now, if that date has passed).
 
 Pure: no Django; a graph is a ``networkx.DiGraph`` as ``roadmap.selectors`` builds it.
 """
@@ -54,12 +59,13 @@ __all__ = [
     "can_take_credit",
     "credit_weights",
     "implicit_credit",
+    "postponement_cap",
     "priority_boost",
     "weakest",
 ]
 
 #: How much a review of a topic exercises a required prerequisite whose edge names no weight.
-DEFAULT_EDGE_WEIGHT = 0.5
+DEFAULT_EDGE_WEIGHT = 0.8
 #: Credit flows at most this many required edges down from the reviewed topic.
 MAX_DEPTH = 3
 #: Credit weaker than this is not given at all.
@@ -101,10 +107,10 @@ def credit_weights(
     >>> G.add_edge("linear-algebra", "attention", kind="required", weight=0.8)
     >>> G.add_edge("attention", "transformers", kind="required", weight=None)
     >>> G.add_edge("python", "transformers", kind="recommended")
-    >>> credit_weights(G, "transformers")
-    {'attention': 0.5, 'linear-algebra': 0.4}
+    >>> {topic: round(weight, 2) for topic, weight in credit_weights(G, "transformers").items()}
+    {'attention': 0.8, 'linear-algebra': 0.64}
     >>> credit_weights(G, "transformers", max_depth=1)
-    {'attention': 0.5}
+    {'attention': 0.8}
     """
     best: dict[str, float] = {}
     frontier = {topic: 1.0}
@@ -156,11 +162,19 @@ def can_take_credit(state: CardState, at: datetime, last_credit: datetime | None
 
 
 def implicit_credit(
-    state: CardState, at: datetime, weight: float, *, settings: SchedulerSettings
+    state: CardState,
+    at: datetime,
+    weight: float,
+    *,
+    settings: SchedulerSettings,
+    plain: CardState | None = None,
 ) -> CardState:
     """The card after an implicit credit of `weight` (0 to 1] at `at`; see the module docstring.
 
-    The caller checks `can_take_credit` first.
+    `plain` is the card as it was before the credits it took since its last review (the
+    card itself when this is the first): the credited card falls due at most `weight`
+    times its plain interval after its plain due date (see `postponement_cap`). The
+    caller checks `can_take_credit` first.
 
     Raises
     ------
@@ -181,8 +195,12 @@ def implicit_credit(
     (5.0, 10.25, 15.5)
     >>> [round(retrievability(c, later, settings=settings), 2) for c in (card, half, real)]
     [0.91, 0.96, 1.0]
+
+    Due after 7 days, not 19 as after a real review: a credit of 0.5 may postpone the card
+    by at most half its plain interval of 5 days.
+
     >>> (half.due - start).days, (real.due - start).days
-    (10, 19)
+    (7, 19)
     """
     if not (isinstance(weight, int | float) and 0 < weight <= 1):
         raise ValueError(f"a credit's weight must be in (0, 1], got {weight!r}")
@@ -202,7 +220,27 @@ def implicit_credit(
     last_review = max(state.last_review, at - timedelta(days=age))
     days = scheduler._next_interval(stability=stability)
     due = max(state.due, last_review + timedelta(days=days))
+    due = min(due, max(state.due, postponement_cap(plain or state, weight, settings=exact)))
     return replace(state, stability=stability, last_review=last_review, due=due)
+
+
+def postponement_cap(plain: CardState, weight: float, *, settings: SchedulerSettings) -> datetime:
+    """The latest a card may fall due after credits of up to `weight`: its plain due date
+    (from `plain`, its state before them) plus `weight` times its plain interval.
+
+    Credits rest on an assumption — that reviewing a topic exercises what it builds on —
+    that a learner's reviews may not bear out. Capping how far they can postpone a real
+    review bounds the cost of a wrong assumption, whatever the number of credits.
+
+    >>> from datetime import timezone
+    >>> start = datetime(2025, 3, 1, tzinfo=timezone.utc)
+    >>> card = CardState(state="review", step=None, stability=10.0, difficulty=5.0,
+    ...                  due=start + timedelta(days=10), last_review=start)
+    >>> (postponement_cap(card, 0.5, settings=SchedulerSettings()) - start).days
+    15
+    """
+    days = fsrs_scheduler(settings, None)._next_interval(stability=plain.stability)
+    return plain.last_review + timedelta(days=days * (1 + weight))
 
 
 @dataclass(frozen=True)
@@ -252,26 +290,39 @@ class Calibration:
         )
 
 
-def priority_boost(state: CardState, at: datetime) -> CardState | None:
-    """A studied card in review state due after `at`, brought due at `at`; None otherwise.
+def priority_boost(
+    state: CardState, at: datetime, *, plain: CardState, settings: SchedulerSettings
+) -> CardState | None:
+    """A credited card brought back to the schedule it would have had without its credits
+    (`plain`, its state before them): due at its plain due date, or at `at` if that has
+    passed. None when it is not due later than that.
 
     Examples
     --------
     >>> from datetime import timezone
+    >>> settings = SchedulerSettings(enable_fuzzing=False)
     >>> start = datetime(2025, 3, 1, tzinfo=timezone.utc)
-    >>> card = CardState(state="review", step=None, stability=5.0, difficulty=5.0,
-    ...                  due=start + timedelta(days=5), last_review=start)
-    >>> priority_boost(card, start + timedelta(days=2)).due == start + timedelta(days=2)
-    True
-    >>> priority_boost(card, start + timedelta(days=6)) is None
+    >>> plain = CardState(state="review", step=None, stability=5.0, difficulty=5.0,
+    ...                   due=start + timedelta(days=5), last_review=start)
+    >>> credited = implicit_credit(plain, start + timedelta(days=4), 1.0, settings=settings)
+    >>> (credited.due - start).days
+    10
+    >>> back = priority_boost(credited, start + timedelta(days=4), plain=plain, settings=settings)
+    >>> (back.due - start).days
+    5
+    >>> (priority_boost(credited, start + timedelta(days=7), plain=plain, settings=settings).due - start).days
+    7
+    >>> priority_boost(plain, start + timedelta(days=4), plain=plain, settings=settings) is None
     True
     """
     at = as_utc(at, "at")
-    if state.state != "review" or state.last_review is None or state.due <= at:
+    if state.state != "review" or state.last_review is None:
         return None
-    if at < state.last_review:
+    days = fsrs_scheduler(replace(settings, enable_fuzzing=False), None)._next_interval(stability=plain.stability)
+    target = max(at, plain.last_review + timedelta(days=days))
+    if state.due <= target:
         return None
-    return replace(state, due=at)
+    return replace(state, due=target)
 
 
 def weakest(retentions: Mapping[str, float | None]) -> str | None:

@@ -188,15 +188,21 @@ class Reminder(models.Model):
 
 
 class ParameterFit(models.Model):
-    """A monthly attempt to fit a learner's own FSRS parameters, adopted only if better."""
+    """A monthly attempt to fit a learner's own FSRS parameters, adopted only if really better
+    (see ``quizzes.optimizer.decision``): both figures, the evidence and the decision."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits")
     fitted_at = models.DateTimeField()
     period = models.CharField(max_length=7, help_text="YYYY-MM; one fit per learner per month.")
     review_count = models.PositiveIntegerField()
-    current_loss = models.FloatField()
-    candidate_loss = models.FloatField()
-    parameters = models.JSONField()
+    current_loss = models.FloatField(null=True, help_text="Held-out log loss of the parameters in use.")
+    candidate_loss = models.FloatField(null=True, help_text="Held-out log loss of parameters fitted on the past.")
+    scored = models.PositiveIntegerField(default=0, help_text="Held-out reviews the losses are over.")
+    improvement_low = models.FloatField(
+        null=True, help_text="Lower confidence bound of the improvement (current − candidate)."
+    )
+    decision = models.CharField(max_length=300, blank=True, help_text="Why it was adopted or not.")
+    parameters = models.JSONField(help_text="The parameters fitted on all reviews.")
     adopted = models.BooleanField()
 
     class Meta:

@@ -16,7 +16,7 @@ from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress, User
 from progress.selectors import profile_for
 from quizzes import mastery as mastery_rules
 from quizzes import scheduler
-from quizzes.models import Card, CardState, Question, ReviewLog
+from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
 from quizzes.selectors.queue import active_cards, local_day, midnight, scheduler_settings_for
 from roadmap.models import Topic
 
@@ -170,10 +170,18 @@ def memory_by_learner(
     return result
 
 
-def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, datetime]]:
-    """The learner's ``(card_id, rating, reviewed_at)`` rows up to ``until``, for the optimiser."""
-    return list(
+def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The learner's real reviews up to ``until`` as ``(card_id, rating, reviewed_at, scored)``
+    rows for the optimiser; implicit credits are not reviews and are not read.
+
+    ``scored`` is false for multiple-choice answers: a guess gets them right, so they are
+    no evidence of recall (see ``quizzes.optimizer.history``).
+    """
+    rows = (
         ReviewLog.objects.filter(learner_id=learner_id, reviewed_at__lte=until)
         .order_by("reviewed_at", "id")
-        .values_list("card_id", "rating", "reviewed_at")
+        .values_list("card_id", "rating", "reviewed_at", "card__question__kind")
     )
+    return [
+        (card, rating, at, kind != QuestionKind.MULTIPLE_CHOICE) for card, rating, at, kind in rows
+    ]

@@ -33,11 +33,12 @@ def test_credit_falls_with_depth_and_with_how_much_a_topic_exercises_its_prerequ
     graph = chain(("algebra", "attention", 0.8), ("attention", "transformers", 0.5), ("python", "transformers", None))
     graph.add_edge("statistics", "transformers", kind="recommended", weight=1.0)
 
+    default = fire.DEFAULT_EDGE_WEIGHT
     assert fire.credit_weights(graph, "transformers") == {
-        "attention": 0.5, "python": fire.DEFAULT_EDGE_WEIGHT, "algebra": 0.4,
+        "python": default, "attention": 0.5, "algebra": 0.4,
     }  # fmt: skip
-    assert fire.credit_weights(graph, "transformers", max_depth=1) == {"attention": 0.5, "python": 0.5}
-    assert fire.credit_weights(graph, "transformers", min_weight=0.45) == {"attention": 0.5, "python": 0.5}
+    assert fire.credit_weights(graph, "transformers", max_depth=1) == {"python": default, "attention": 0.5}
+    assert fire.credit_weights(graph, "transformers", min_weight=0.45) == {"python": default, "attention": 0.5}
     assert fire.credit_weights(graph, "algebra") == {}
 
 
@@ -62,14 +63,25 @@ def test_a_card_takes_credit_only_in_review_state_and_once_a_day():
     assert not fire.can_take_credit(card, two_days, two_days - timedelta(hours=1))
 
 
-def test_a_full_credit_gives_the_stability_of_a_real_good_review():
+def test_a_full_credit_gives_the_memory_of_a_real_good_review_but_postpones_less():
     card, at = reviewed(), START + timedelta(days=4)
     real = review(card, Rating.Good, at, settings=EXACT, fuzz_seed=1)
 
     full = fire.implicit_credit(card, at, 1.0, settings=EXACT)
 
-    assert full.stability == pytest.approx(real.stability)
-    assert full.last_review == at and full.due == real.due
+    assert full.stability == pytest.approx(real.stability) and full.last_review == at
+    # At most one plain interval (5 days) past the plain due date, not 15 days past it.
+    assert full.due == START + timedelta(days=10) < real.due
+
+
+def test_many_credits_postpone_a_review_no_further_than_the_largest_one_may():
+    plain, day = reviewed(), START
+    card = plain
+    for _ in range(30):
+        day += timedelta(days=1)
+        card = fire.implicit_credit(card, day, 0.4, settings=EXACT, plain=plain)
+
+    assert card.due == START + timedelta(days=7)  # 5 days, plus 0.4 of them
 
 
 @settings(max_examples=150, deadline=None)
@@ -116,12 +128,18 @@ def test_trust_follows_the_evidence_and_never_drops_to_nothing():
     assert fire.Calibration().observe(recalled=True, credited=0.5, plain=0.9) == fire.Calibration()
 
 
-def test_a_boost_brings_a_card_due_now_only_if_it_was_due_later():
-    card = reviewed(days=10)
-    now = START + timedelta(days=3)
-    assert fire.priority_boost(card, now).due == now
-    assert fire.priority_boost(card, START + timedelta(days=11)) is None
-    assert fire.priority_boost(replace(card, state="relearning", step=0), now) is None
+def test_a_lapse_brings_a_credited_card_back_to_its_plain_schedule():
+    plain = reviewed(days=5)
+    credited = fire.implicit_credit(plain, START + timedelta(days=3), 1.0, settings=EXACT)
+
+    def boost(card, day):
+        return fire.priority_boost(card, START + timedelta(days=day), plain=plain, settings=EXACT)
+
+    assert credited.due > plain.due
+    assert boost(credited, 3).due == plain.due
+    assert boost(credited, 6).due == START + timedelta(days=6)  # its plain date has passed: now
+    assert boost(plain, 3) is None
+    assert boost(replace(credited, state="relearning", step=0), 3) is None
 
 
 def test_the_weakest_prerequisite_is_the_one_remembered_least():

@@ -1,35 +1,4 @@
-"""Simulated learners studying a curriculum for a year: what does implicit credit save?
-
-`compare` runs the same simulated learners through one year twice for each coupling
-strength, once with plain FSRS scheduling and once with implicit credit (``quizzes.fire``),
-and counts their explicit reviews and how much they recall. ``manage.py simulate_learning``
-prints the table; the README quotes it.
-
-Assumptions (the model of the learner, stated so the table can be judged):
-
-- **Study**: a new topic every `Config.days_per_topic` days, in prerequisite order; its
-  cards join the deck at once and enter at most `Config.new_cards_per_day` a day. One
-  session a day at 09:00 UTC works through every card due, learning steps included (a
-  review takes 20 s), with no cap on reviews.
-- **Ground truth**: each card's real memory is FSRS-6 with the default parameters (the
-  scheduler's own, so without coupling the scheduler is exactly right). A first answer is
-  Again 15 %, Hard 10 %, Good 70 %, Easy 5 %; later the learner recalls with the true
-  probability and then answers Hard 10 %, Good 85 %, Easy 5 %, else Again.
-- **Coupling** c: every successful explicit review of a card on topic T *exercises* each
-  card of each required prerequisite of T at depth d (up to three edges) with
-  probability c^d, at most once a day per card; an exercised card whose learner recalls
-  it (with its true probability) gets a real, silent Good review in the true memory, and
-  nothing else changes. So with c = 0 reviews of T do nothing for its prerequisites, and
-  implicit credit can only mislead the scheduler; with c = 1 every review of T is a
-  review of all it builds on.
-- **Implicit credit** (the "credit" arms) is exactly ``quizzes.fire`` with the curriculum
-  file's edge weights (or the default): it does not know c.
-- **Recall** is the learner's true probability of recalling each studied card, averaged
-  per topic, over studied topics, and over the year's days (sampled at 09:00, before the
-  session).
-
-Pure: no Django, no database; seeded, so a run is reproducible.
-"""
+"""One simulated learner's year (see ``quizzes.simulation`` for the model and its assumptions)."""
 
 from __future__ import annotations
 
@@ -44,11 +13,7 @@ import networkx as nx
 
 from quizzes import fire
 from quizzes.scheduler import CardState, SchedulerSettings, retrievability, review, review_seed
-from roadmap.paths import PathOptions, learning_path
 
-__all__ = ["COUPLINGS", "Config", "Outcome", "Row", "compare", "simulate", "table"]
-
-COUPLINGS = (0.0, 0.25, 0.5, 1.0)
 START = datetime(2025, 1, 6, 9, tzinfo=UTC)
 SECONDS_PER_REVIEW = 20
 SESSION = timedelta(hours=2)
@@ -82,23 +47,6 @@ class Outcome:
     def add(self, other: Outcome) -> None:
         for name in ("explicit_reviews", "credits", "boosts", "lapses", "recall_sum", "recall_days"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass(frozen=True)
-class Row:
-    coupling: float
-    plain: Outcome
-    credit: Outcome
-
-    @property
-    def fewer_reviews(self) -> float:
-        """Share of explicit reviews implicit credit saved (negative: it cost reviews)."""
-        return 1 - self.credit.explicit_reviews / self.plain.explicit_reviews
-
-    @property
-    def recall_change(self) -> float:
-        """Change of mean recall, in percentage points."""
-        return 100 * (self.credit.mean_recall - self.plain.mean_recall)
 
 
 @dataclass
@@ -154,16 +102,15 @@ def simulate(
         now = START + timedelta(days=day)
         while starts and starts[0][1] <= day:
             topic = starts.pop(0)[0]
-            if True:
-                for _ in range(cards.get(topic, 0)):
-                    key = len(learner.cards)
-                    card = _Card(
-                        key, topic, now, true=fsrs.Card(card_id=1, due=now),
-                        rng=random.Random(f"{seed}:{key}"),
-                    )  # fmt: skip
-                    learner.cards.append(card)
-                    learner.by_topic[topic].append(card)
-                    waiting.append(card)
+            for _ in range(cards.get(topic, 0)):
+                key = len(learner.cards)
+                card = _Card(
+                    key, topic, now, true=fsrs.Card(card_id=1, due=now),
+                    rng=random.Random(f"{seed}:{key}"),
+                )  # fmt: skip
+                learner.cards.append(card)
+                learner.by_topic[topic].append(card)
+                waiting.append(card)
         _sample_recall(learner, now)
         fresh, waiting = waiting[: config.new_cards_per_day], waiting[config.new_cards_per_day :]
         _session(learner, now, day, fresh, ancestors, weights)
@@ -244,7 +191,7 @@ def _credit(learner, at, weights):
                 if card.uncredited is None:
                     card.uncredited = card.state
                 card.state = fire.implicit_credit(
-                    card.state, at, weight * trust, settings=learner.settings
+                    card.state, at, weight * trust, settings=learner.settings, plain=card.uncredited
                 )
                 card.last_credit = at
                 learner.outcome.credits += 1
@@ -261,7 +208,9 @@ def _boost(learner, topic, at):
             retention[prerequisite] = sum(recall) / len(recall)
     weakest = fire.weakest(retention)
     for card in learner.by_topic.get(weakest, ()):
-        boosted = card.uncredited and fire.priority_boost(card.state, at)
+        boosted = card.uncredited and fire.priority_boost(
+            card.state, at, plain=card.uncredited, settings=learner.settings
+        )
         if boosted:
             card.state = boosted
             learner.outcome.boosts += 1
@@ -294,67 +243,3 @@ def _ancestors(graph, topic) -> dict[str, int]:
     return found
 
 
-def study_order(graph: nx.DiGraph, cards: dict[str, int], hours_per_week: float) -> list[tuple[str, float]]:
-    """Each topic with cards and the day its study starts: the learner follows their path
-    (``roadmap.paths``) to every topic nothing builds on, at `hours_per_week`.
-
-    >>> G = nx.DiGraph([("algebra", "calculus")])
-    >>> nx.set_node_attributes(G, 5, "hours")
-    >>> study_order(G, {"algebra": 2, "calculus": 1}, 10)
-    [('algebra', 0.0), ('calculus', 3.5)]
-    """
-    goals = sorted(topic for topic in graph if graph.out_degree(topic) == 0)
-    path = learning_path(graph, goals, (), PathOptions(include_recommended=True))
-    order, day = [], 0.0
-    for step in path.steps:
-        if cards.get(step.topic):
-            order.append((step.topic, day))
-        day += step.hours / hours_per_week * 7
-    return order
-
-
-def compare(
-    graph: nx.DiGraph,
-    cards: dict[str, int],
-    *,
-    couplings=COUPLINGS,
-    config: Config | None = None,
-) -> list[Row]:
-    """Plain FSRS against implicit credit at each coupling, the same learners in both arms.
-
-    Topics are studied in a prerequisite order (ties by slug) and only those with cards.
-    """
-    config = config or Config()
-    order = study_order(graph, cards, config.hours_per_week)
-    rows = []
-    for coupling in couplings:
-        arms = {True: Outcome(), False: Outcome()}
-        for learner in range(config.learners):
-            for credit in (False, True):
-                arms[credit].add(
-                    simulate(
-                        graph, order, cards, coupling=coupling, credit=credit,
-                        config=config, seed=config.seed + learner,
-                    )
-                )  # fmt: skip
-        rows.append(Row(coupling, arms[False], arms[True]))
-    return rows
-
-
-def table(rows: list[Row], config: Config) -> str:
-    """The comparison as a Markdown table."""
-    lines = [
-        f"{config.learners} learners × {config.days} days at {config.hours_per_week:g} h/week, "
-        f"desired retention {config.desired_retention:.0%}",
-        "",
-        "| coupling | explicit reviews, plain | with implicit credit | fewer reviews "
-        "| mean recall, plain | with credit | change | credits | boosts |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row.coupling:g} | {row.plain.explicit_reviews:,} | {row.credit.explicit_reviews:,} "
-            f"| {row.fewer_reviews:.1%} | {row.plain.mean_recall:.1%} | {row.credit.mean_recall:.1%} "
-            f"| {row.recall_change:+.1f} pt | {row.credit.credits:,} | {row.credit.boosts:,} |"
-        )
-    return "\n".join(lines)
