@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import fsrs
-from fsrs.scheduler import DEFAULT_PARAMETERS
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-__all__ = ["FORGETFUL", "START", "learner_reviews"]
+__all__ = ["FORGETFUL", "START", "learner_reviews", "population"]
 
 START = datetime(2024, 1, 1, 7, tzinfo=UTC)
 
@@ -94,3 +94,30 @@ def _answer(rng: random.Random, truth: fsrs.Scheduler, card: dict, at: datetime)
     if recalled:
         return rng.choices([2, 3, 4], weights=[15, 75, 10])[0]
     return 1
+
+
+def population(
+    learners: int = 12, *, reviews: int = 1500, multiple_choice: float = 0.3, seed: int = 7
+) -> dict[str, list[tuple[str, int, datetime, bool]]]:
+    """A synthetic installation: `learners` learners, each with their own true memory (the
+    FSRS defaults with every parameter scaled by a random factor from 0.5 to 2, within
+    fsrs's bounds; every third learner `FORGETFUL`), each with about `reviews` reviews,
+    a share `multiple_choice` of their cards multiple choice.
+
+    >>> learners = population(2, reviews=40)
+    >>> sorted(learners), all(len(rows) >= 40 for rows in learners.values())
+    (['synthetic-1', 'synthetic-2'], True)
+    """
+    rng = random.Random(seed)
+    found = {}
+    for number in range(1, learners + 1):
+        if number % 3 == 0:
+            truth = FORGETFUL
+        else:
+            bounds = zip(DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+            truth = tuple(min(max(value * 2 ** rng.uniform(-1, 1), low), high) for value, low, high in bounds)
+        found[f"synthetic-{number}"] = learner_reviews(
+            truth, reviews=reviews, multiple_choice=multiple_choice, seed=seed * 1000 + number,
+            prefix=f"learner-{number}-card",
+        )  # fmt: skip
+    return found
