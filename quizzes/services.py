@@ -41,7 +41,9 @@ __all__ = [
     "ReviewInput",
     "ReviewResult",
     "cards_rebuild",
+    "Graded",
     "enroll_topic_cards",
+    "graded_reviews_record",
     "review_submit",
     "reviews_upload",
 ]
@@ -259,3 +261,46 @@ def reviews_upload(
             None,
         )
     return results
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A review already graded elsewhere (a check quiz, ``quizzes.checks``)."""
+
+    card: Card
+    rating: int
+    correct: bool | None
+    answer: str
+
+
+@transaction.atomic
+def graded_reviews_record(*, learner: User, graded: list[Graded], at: datetime) -> list[ReviewLog]:
+    """Apply reviews graded elsewhere to the learner's cards at `at`, as live reviews are:
+    log, card, activity and implicit credit together. The cards are locked here, in id order.
+    """
+    locked = {
+        card.pk: card
+        for card in Card.objects.select_for_update(of=("self",))
+        .filter(learner=learner, pk__in=[g.card.pk for g in graded])
+        .order_by("pk")
+    }
+    settings = selectors.scheduler_settings_for(profile_for(learner))
+    session = CreditSession(learner=learner, settings=settings, cards=locked)
+    logs, noted = [], []
+    for item in graded:
+        card = locked[item.card.pk]
+        before = card.state
+        observation = apply_review(card, item.rating, at, settings)
+        log = ReviewLog(
+            card=card, learner=learner, rating=item.rating, reviewed_at=at,
+            answer=item.answer[:5000], correct=item.correct,
+        )  # fmt: skip
+        logs.append(log)
+        noted.append((card, log, before, observation))
+    ReviewLog.objects.bulk_create(logs)
+    save_cards(list(locked.values()))
+    Activity.objects.bulk_create([_activity(log) for log in logs])
+    for card, log, before, observation in noted:
+        session.reviewed(card, log, before=before, observation=observation)
+    session.finish()
+    return logs

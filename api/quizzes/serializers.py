@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import SlugReferenceField
+from quizzes.checks import CheckAnswer
 from quizzes.models import Card, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
@@ -240,6 +241,66 @@ class TopicMasterySerializer(serializers.Serializer):
         help_text="The topic is done or skipped and its retention is below your desired retention."
     )
     desired_retention = serializers.FloatField()
+
+
+class CheckQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(help_text="The question's id; answer it by this id.")
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField()
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Multiple choice: the options in the order to show them; answer with a position.",
+    )
+    presentation = serializers.IntegerField(help_text="Send it back with a multiple-choice answer.")
+
+
+class CheckSerializer(serializers.Serializer):
+    topic = serializers.SlugField(source="topic.slug")
+    needed = serializers.IntegerField(help_text="Right answers needed to pass.")
+    questions = CheckQuestionSerializer(many=True)
+
+
+class CheckAnswerSerializer(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1)
+    answer = AnswerField(
+        required=False, allow_null=True,
+        help_text="Multiple choice: the position of the option chosen. Free recall: your text (optional).",
+    )  # fmt: skip
+    rating = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, allow_null=True,
+        help_text="Free recall: how well you remembered, 1 Again to 4 Easy (right from 2 on).",
+    )  # fmt: skip
+    presentation = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+
+
+class CheckSubmitSerializer(serializers.Serializer):
+    answers = CheckAnswerSerializer(many=True, allow_empty=False, max_length=50)
+
+    def to_answers(self) -> list[CheckAnswer]:
+        return [
+            CheckAnswer(
+                question=a["question"], answer=a.get("answer"), rating=a.get("rating"),
+                presentation=a.get("presentation"),
+            )  # fmt: skip
+            for a in self.validated_data["answers"]
+        ]
+
+
+class CheckResultItemSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    answer = serializers.CharField(help_text="The right answer.")
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(
+        help_text="Passed: the topic's cards joined your deck with these answers as their first reviews."
+    )
+    right = serializers.IntegerField()
+    total = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    results = CheckResultItemSerializer(many=True)
 
 
 class QuestionSerializer(serializers.ModelSerializer):

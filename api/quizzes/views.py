@@ -24,7 +24,7 @@ from api.permissions import IsCurator
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
-from quizzes import questions, selectors, services
+from quizzes import checks, questions, selectors, services
 from quizzes.models import Card, Question, QuestionKind
 from roadmap.models import Topic
 
@@ -199,6 +199,58 @@ class TopicMasteryView(APIView):
             raise NotFound(f"No topic {slug!r}.") from None
         result = selectors.topic_mastery(learner=request.user, topic=topic, now=timezone.now())
         return Response(s.TopicMasterySerializer(result).data)
+
+
+class TopicCheckView(APIView):
+    def _topic(self, slug):
+        try:
+            return Topic.objects.get(slug=slug)
+        except Topic.DoesNotExist:
+            raise NotFound(f"No topic {slug!r}.") from None
+
+    @extend_schema(
+        tags=["reviews"],
+        summary="A short quiz to check a topic you skipped",
+        description=(
+            f"Up to {checks.CHECK_SIZE} of the topic's questions, multiple choice first (options "
+            "shuffled; answer with a position and send `presentation` back). Answer them with "
+            "POST to count the topic as studied."
+        ),
+        responses={200: s.CheckSerializer, 404: OpenApiResponse(description="No topic with this slug.")},
+    )
+    def get(self, request, slug):
+        check = checks.check_for(learner=request.user, topic=self._topic(slug), now=timezone.now())
+        return Response(s.CheckSerializer(check).data)
+
+    @extend_schema(
+        tags=["reviews"],
+        summary="Answer the check quiz of a topic you skipped",
+        description=(
+            f"Answer every question of the check. With at least {checks.PASS_SHARE:.0%} right the "
+            "topic counts as studied: its cards join your deck with your answers as their first "
+            "reviews (multiple choice right Good, wrong Again; free recall as you rated it), so "
+            "its coverage and retention are measured from now on. A failed check changes nothing."
+        ),
+        request=s.CheckSubmitSerializer,
+        responses={
+            200: s.CheckResultSerializer,
+            400: OpenApiResponse(
+                description=(
+                    "The topic is not one you skipped, has no questions, or an answer is "
+                    "missing or not of the form its question needs; the message says which."
+                )
+            ),
+            404: OpenApiResponse(description="No topic with this slug."),
+        },
+    )
+    def post(self, request, slug):
+        topic = self._topic(slug)
+        body = s.CheckSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = checks.check_submit(
+            learner=request.user, topic=topic, answers=body.to_answers(), now=timezone.now()
+        )
+        return Response(s.CheckResultSerializer(result).data)
 
 
 class QuestionFilter(filters.FilterSet):

@@ -176,6 +176,10 @@ QUIZZES = [
     # Reviewing someone else's card reads as "no such card".
     Row("POST", "/api/v1/me/reviews/", statuses(401, 201, 404, 404, 404, 404), {"card": "{alice_card}", "rating": 3}),
     Row("GET", "/api/v1/topics/{topic}/mastery/", SIGNED_IN_200),
+    Row("GET", "/api/v1/topics/{topic}/check/", SIGNED_IN_200),
+    # Everyone checks only their own skipped topics; nobody here skipped calculus.
+    Row("POST", "/api/v1/topics/{topic}/check/", statuses(401, 400, 400, 400, 400, 400),
+        {"answers": [{"question": 1, "rating": 3}]}),
     Row("GET", "/api/v1/questions/", CURATOR_200),
     Row(
         "POST",
