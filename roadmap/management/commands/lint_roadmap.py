@@ -16,7 +16,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="the curriculum file (default: the shipped fixtures/ml-roadmap.yaml)")
+        parser.add_argument("path", nargs="?", help="curriculum file (default: the shipped fixtures/ml-roadmap.yaml)")
         parser.add_argument("--list-rules", action="store_true", help="print the rules and what each one checks")
 
     def handle(self, *args, path=None, list_rules=False, **options):
