@@ -62,11 +62,12 @@ MAX_LONGEST_SHARE_PER_TOPIC = 0.5
 # the longest distractor.
 STANDS_OUT_RATIO, STANDS_OUT_CHARS = 1.5, 20
 # near-duplicate: word-sequence similarity of prompt + answer (see roadmap.curriculum.similarity).
-# Measured on the shipped questions: restatements of one question score 0.57-0.8, questions
-# that merely share a template stay below 0.5.
+# Measured on the shipped questions: the restated questions of the first version scored
+# 0.57-0.8, while questions that merely share a template ("What is the derivative of …")
+# score 0.5 at most.
 DUPLICATE_THRESHOLD = 0.55
 MIN_QUESTIONS = 4
-# overlap: TF-IDF cosine of two summaries; distinct topics on the shipped roadmap stay below 0.45.
+# overlap: TF-IDF cosine of two summaries; distinct topics on the shipped roadmap stay below 0.4.
 OVERLAP_THRESHOLD = 0.5
 # hours: a topic takes at least half the sum of its core resources' stated hours (they may
 # overlap) and, when every core resource states them, at most one and a half times the sum.
@@ -101,13 +102,19 @@ class _Raised:
 def lint_file(path: str | Path) -> list[Finding]:
     """Read a curriculum file (and its includes) and lint it.
 
-    A file that does not parse or whose references do not resolve gets only those problems,
-    as ``invalid`` findings: the other rules would judge broken data.
+    A file that does not parse, whose references do not resolve or whose prerequisites form
+    a cycle gets only those problems, as ``invalid`` findings: the other rules would judge
+    broken data.
     """
     curriculum, problems = load(path)
     problems += validate(curriculum)
     if problems:
         return [Finding(p.file, p.line, "invalid", f"{p.key}: {p.message}") for p in problems]
+    cycle = find_cycle(nx.DiGraph((edge.source, edge.target) for edge in curriculum.edges))
+    if cycle:
+        edge = next(e for e in curriculum.edges if (e.source, e.target) == (cycle[-2], cycle[-1]))
+        message = f"the prerequisites form the cycle {' → '.join(cycle)}"
+        return [Finding(edge.at.file, edge.at.line, "invalid", f"topic {edge.target}: {message}")]
     return lint(curriculum)
 
 
@@ -289,7 +296,7 @@ def _edges(curriculum: Curriculum) -> Iterator[_Raised]:
             )
             yield _raise(edge, "optional-reason", message)
     if find_cycle(required) is not None:
-        return  # the importer reports the cycle; a reduction of a cyclic graph means nothing
+        return  # lint_file reports the cycle; a reduction of a cyclic graph means nothing
     for source, target in redundant_edges(required):
         path = nx.shortest_path(_without(required, source, target), source, target)
         message = f"{source} → {target} is already implied by {' → '.join(path)}; remove it or make it recommended"

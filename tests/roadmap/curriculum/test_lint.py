@@ -5,8 +5,11 @@ import copy
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
-from roadmap.curriculum.lint import RULES, lint_file
+from roadmap.curriculum.lint import RULES, lint_file, longest_is_correct
+from roadmap.curriculum.spec import QuestionSpec
 
 
 def mcq(key, topic, prompt, choices, correct, answer):
@@ -306,6 +309,15 @@ def test_a_file_that_does_not_load_gets_only_its_problems(tmp_path, data):
     assert "unknown topic 'no-such-topic'" in found[0].message
 
 
+def test_a_prerequisite_cycle_is_reported_at_an_edge_that_closes_it(tmp_path, data):
+    topic(data, "linear-algebra")["prerequisites"] = [
+        {"topic": "calculus", "kind": "recommended", "reason": "Derivatives of matrix functions."}
+    ]
+    _, found = findings(tmp_path, data)
+    assert [f.rule for f in found] == ["invalid"]
+    assert "cycle" in found[0].message and "calculus" in found[0].message
+
+
 def test_findings_in_included_files_name_that_file(tmp_path, data):
     questions = data.pop("questions")
     questions[0]["explanation"] = ""
@@ -337,3 +349,17 @@ def test_the_command_lists_its_rules(capsys):
     call_command("lint_roadmap", "--list-rules")
     out = capsys.readouterr().out
     assert all(f"{rule}: " in out for rule in RULES)
+
+
+@given(
+    st.lists(st.text(min_size=1, max_size=30), min_size=2, max_size=5, unique=True),
+    st.data(),
+)
+def test_whether_the_answer_is_the_longest_does_not_depend_on_option_order(choices, data):
+    correct = data.draw(st.integers(min_value=0, max_value=len(choices) - 1))
+    order = data.draw(st.permutations(range(len(choices))))
+    shuffled = [choices[i] for i in order]
+    question = QuestionSpec("k", "t", "multiple-choice", "?", "", tuple(choices), (correct,), "", "", None)
+    moved = QuestionSpec("k", "t", "multiple-choice", "?", "", tuple(shuffled), (order.index(correct),), "", "", None)
+    longest_other = max(len(c) for i, c in enumerate(choices) if i != correct)
+    assert longest_is_correct(question) == longest_is_correct(moved) == (len(choices[correct]) > longest_other)
