@@ -1,11 +1,12 @@
 """Upgrading a database loaded with the first shipped curriculum to the current one.
 
-The first version is read from git (commit ``V1``, the last one before curriculum v2) so the
+The first version's six files are kept in ``curriculum-v1.tar.xz`` beside this test (taken from
+commit 0b5eefb, the last one before curriculum v2, so the test needs no git history) and the
 test runs the real upgrade a deployed instance goes through: a dry run that lists every change
 readably, then the import, after which no learner has lost any progress, note, card or review.
 """
 
-import subprocess
+import tarfile
 from datetime import timedelta
 
 import pytest
@@ -22,26 +23,13 @@ from tests.locations import ROOT, SHIPPED_CURRICULUM
 
 pytestmark = pytest.mark.django_db
 
-V1 = "0b5eefb6e3a790fd44be7393f6138bb9516d12fa"
-FILES = [
-    "ml-roadmap.yaml",
-    "ml-questions-math.yaml",
-    "ml-questions-programming.yaml",
-    "ml-questions-ml.yaml",
-    "ml-questions-deep-learning.yaml",
-    "ml-questions-mlops.yaml",
-]
+V1_ARCHIVE = ROOT / "tests" / "roadmap" / "curriculum" / "curriculum-v1.tar.xz"
 
 
 @pytest.fixture
 def v1_curriculum(tmp_path):
-    for name in FILES:
-        shown = subprocess.run(
-            ["git", "show", f"{V1}:fixtures/{name}"], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        if shown.returncode != 0:
-            pytest.fail(f"cannot read fixtures/{name} at {V1[:7]} from git: {shown.stderr.strip()}")
-        (tmp_path / name).write_text(shown.stdout, encoding="utf-8")
+    with tarfile.open(V1_ARCHIVE) as archive:
+        archive.extractall(tmp_path, filter="data")
     return tmp_path / "ml-roadmap.yaml"
 
 
