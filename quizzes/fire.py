@@ -59,6 +59,7 @@ __all__ = [
     "can_take_credit",
     "credit_weights",
     "implicit_credit",
+    "POSTPONEMENT",
     "postponement_cap",
     "priority_boost",
     "weakest",
@@ -76,6 +77,8 @@ PRIOR_TRUST = 0.5
 PRIOR_WEIGHT = 2.0
 #: Credits are always given at least at this share, so they keep being tested.
 MIN_TRUST = 0.1
+#: Credits of weight w postpone a review by at most POSTPONEMENT × w plain intervals.
+POSTPONEMENT = 1.0
 
 if not callable(getattr(fsrs.Scheduler, "_next_interval", None)):
     # The interval after a credit is fsrs's own; fail loudly if fsrs moves it.
@@ -168,13 +171,14 @@ def implicit_credit(
     *,
     settings: SchedulerSettings,
     plain: CardState | None = None,
+    postponement: float = POSTPONEMENT,
 ) -> CardState:
     """The card after an implicit credit of `weight` (0 to 1] at `at`; see the module docstring.
 
     `plain` is the card as it was before the credits it took since its last review (the
-    card itself when this is the first): the credited card falls due at most `weight`
-    times its plain interval after its plain due date (see `postponement_cap`). The
-    caller checks `can_take_credit` first.
+    card itself when this is the first): the credited card falls due at most
+    ``postponement × weight`` times its plain interval after its plain due date (see
+    `postponement_cap`). The caller checks `can_take_credit` first.
 
     Raises
     ------
@@ -220,7 +224,8 @@ def implicit_credit(
     last_review = max(state.last_review, at - timedelta(days=age))
     days = scheduler._next_interval(stability=stability)
     due = max(state.due, last_review + timedelta(days=days))
-    due = min(due, max(state.due, postponement_cap(plain or state, weight, settings=exact)))
+    cap = postponement_cap(plain or state, postponement * weight, settings=exact)
+    due = min(due, max(state.due, cap))
     return replace(state, stability=stability, last_review=last_review, due=due)
 
 

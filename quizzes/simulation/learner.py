@@ -27,6 +27,8 @@ class Config:
     new_cards_per_day: int = 20
     desired_retention: float = 0.9
     seed: int = 2026
+    #: How far credits may postpone a review (``quizzes.fire.POSTPONEMENT``).
+    postponement: float = fire.POSTPONEMENT
 
 
 @dataclass
@@ -191,8 +193,9 @@ def _credit(learner, at, weights):
                 if card.uncredited is None:
                     card.uncredited = card.state
                 card.state = fire.implicit_credit(
-                    card.state, at, weight * trust, settings=learner.settings, plain=card.uncredited
-                )
+                    card.state, at, weight * trust, settings=learner.settings, plain=card.uncredited,
+                    postponement=learner.config.postponement,
+                )  # fmt: skip
                 card.last_credit = at
                 learner.outcome.credits += 1
 

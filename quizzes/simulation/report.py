@@ -119,6 +119,7 @@ def table(rows: list[Row], config: Config) -> str:
     """The comparison as a Markdown table."""
     lines = [
         f"{config.learners} learners × {config.days} days at {config.hours_per_week:g} h/week, "
+        f"credits postpone a review by at most {config.postponement:g} × their weight × its plain interval, "
         f"desired retention {config.desired_retention:.0%}",
         "",
         "| coupling | explicit reviews, plain | with implicit credit | fewer reviews "

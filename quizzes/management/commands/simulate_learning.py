@@ -33,8 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--hours-per-week", type=float, default=10.0, help="study pace (default 10)")
         parser.add_argument("--couplings", default="0,0.25,0.5,1", help="comma-separated, 0 to 1")
         parser.add_argument("--seed", type=int, default=simulation.Config.seed)
+        parser.add_argument(
+            "--postponement", type=float, default=simulation.Config.postponement,
+            help="how far credits may postpone a review, in weight × plain intervals (default: what Pathwise uses)",
+        )  # fmt: skip
 
-    def handle(self, *args, curriculum, learners, days, hours_per_week, couplings, seed, **options):
+    def handle(self, *args, curriculum, learners, days, hours_per_week, couplings, seed, postponement, **options):
         if learners < 1 or days < 1 or hours_per_week <= 0:
             raise CommandError("--learners and --days must be at least 1 and --hours-per-week above 0")
         spec, problems = load(curriculum)
@@ -43,7 +47,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise CommandError(f"{len(problems)} problem(s) in {curriculum}")
         graph, cards = simulation.curriculum_graph(spec)
-        config = simulation.Config(days=days, learners=learners, hours_per_week=hours_per_week, seed=seed)
+        config = simulation.Config(
+            days=days, learners=learners, hours_per_week=hours_per_week, seed=seed, postponement=postponement
+        )
         rows = simulation.compare(graph, cards, couplings=_couplings(couplings), config=config)
         self.stdout.write(simulation.table(rows, config))
         self.stdout.write("")
