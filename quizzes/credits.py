@@ -97,7 +97,7 @@ class CreditSession:
             if slug is None:
                 continue
             if source.log.rating > 1:
-                weights = fire.credit_weights(graph, slug)
+                weights = _credit_weights(graph, slug)
             elif source.lapse:
                 weights = {p: 0.0 for p in _required_prerequisites(graph, slug)}
             else:
@@ -187,6 +187,12 @@ def _row(card: Card, source: ReviewLog, kind: str, weight: float) -> ImplicitCre
 
 def _required_prerequisites(graph, slug: str) -> list[str]:
     return sorted(p for p, edge in graph._pred[slug].items() if edge.get("kind") != "recommended")
+
+
+@lru_cache(maxsize=4096)
+def _credit_weights(graph, slug: str) -> dict[str, float]:
+    """``fire.credit_weights``, remembered per graph (built once per roadmap version, never changed)."""
+    return fire.credit_weights(graph, slug)
 
 
 @lru_cache(maxsize=4)
