@@ -6,7 +6,7 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import SlugReferenceField
+from api.fields import OffsetDateTimeField, SlugReferenceField
 from quizzes.models import Card, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
@@ -62,10 +62,13 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Optional for multiple choice (graded for you).",
     )
     answer = AnswerField(required=False, allow_null=True)
-    reviewed_at = serializers.DateTimeField(
+    reviewed_at = OffsetDateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the review was made; defaults to now, required in a batch.",
+        help_text=(
+            "When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`); a "
+            "time without one is refused. Defaults to now; required in a batch."
+        ),
     )
     duration_ms = serializers.IntegerField(
         min_value=0, max_value=86_400_000, required=False, allow_null=True

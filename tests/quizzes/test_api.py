@@ -5,6 +5,7 @@ config/urls.py and api/urls.py do.
 """
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import include, path
@@ -155,6 +156,45 @@ def test_a_review_dated_in_the_future_is_refused(alice):
 
     assert response.status_code == 400
     assert "is in the future" in response.json()["reviewed_at"][0]
+
+
+@pytest.mark.parametrize("naive", ["2026-11-21T09:30:00", "2026-11-21 09:30"])
+def test_a_review_time_without_an_offset_is_refused_naming_the_field(alice, naive):
+    card = enrolled(alice)
+
+    response = client_for(alice).post(
+        SUBMIT, {"card": card.pk, "rating": 3, "reviewed_at": naive}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "reviewed_at": [
+            "reviewed_at must include a time zone offset, e.g. 2026-11-21T09:30:00+13:00 or "
+            "2026-11-21T09:30:00Z."
+        ]
+    }
+    assert not ReviewLog.objects.exists()
+
+
+def test_an_offline_review_without_an_offset_is_rejected_and_the_others_applied(alice):
+    card = enrolled(alice)
+    # A phone in Auckland (UTC+13) reviewed 20 seconds ago by its own clock.
+    auckland = timezone.now().astimezone(ZoneInfo("Pacific/Auckland")) - timedelta(seconds=20)
+    batch = [
+        {"card": card.pk, "rating": 3, "reviewed_at": auckland.isoformat(), "client_id": "a"},
+        {
+            "card": card.pk,
+            "rating": 3,
+            "reviewed_at": auckland.replace(tzinfo=None).isoformat(),
+            "client_id": "b",
+        },
+    ]
+
+    results = client_for(alice).post(SUBMIT, batch, format="json").json()["results"]
+
+    assert [r["status"] for r in results] == ["applied", "rejected"]
+    assert "must include a time zone offset" in results[1]["errors"]["reviewed_at"][0]
+    assert ReviewLog.objects.get().reviewed_at == auckland
 
 
 def test_someone_elses_card_is_not_found(alice, bob):
