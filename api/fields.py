@@ -1,7 +1,13 @@
 """Serializer fields shared by the API areas."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from roadmap.curriculum.parse import is_http_url
 
 
 class SlugReferenceField(serializers.SlugRelatedField):
@@ -48,3 +54,59 @@ class OffsetDateTimeField(serializers.DateTimeField):
         if timezone.is_naive(value):
             self.fail("naive", name=self.field_name)
         return super().enforce_timezone(value)
+
+
+#: An absolute http(s) URL in ASCII (RFC 3986: an internationalised host in its ``xn--``
+#: form, other characters percent-encoded). drf-spectacular adds the empty string beside it.
+HTTP_URL_PATTERN = r"^https?://[!-~]+$"
+
+
+@extend_schema_field({"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN})
+class HttpURLField(serializers.CharField):
+    """A resource's link: an absolute http(s) URL, or ``""`` when it has none.
+
+    Written, it must pass the same rule as the curriculum file (``is_http_url``: ASCII, a
+    dotted host, no spaces), which DRF's URL field does not enforce (it takes ``ftp://`` and
+    Unicode host names). Read, a value stored some other way (the admin) is shown in its
+    ASCII form, so every value a client gets is a valid URI.
+    """
+
+    default_error_messages = {
+        "invalid_url": (
+            "{value!r} is not an http(s) URL in ASCII (write an internationalised host name in "
+            "its xn-- form, and percent-encode other characters)."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not is_http_url(value):
+            self.fail("invalid_url", value=value)
+        return value
+
+    def to_representation(self, value):
+        return as_uri(value) if value else ""
+
+
+def as_uri(url: str) -> str:
+    """``url`` in ASCII: the host IDNA-encoded, anything else percent-encoded.
+
+    >>> as_uri("https://bücher.example/straße?q=ü")
+    'https://xn--bcher-kva.example/stra%C3%9Fe?q=%C3%BC'
+    >>> as_uri("https://example.org/a")
+    'https://example.org/a'
+    """
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = iri_to_uri(host)
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    return iri_to_uri(urlunsplit(parts._replace(netloc=netloc)))

@@ -4,8 +4,9 @@ import math
 
 from rest_framework import serializers
 
+from api.fields import HttpURLField
 from progress.planning import MAX_GOALS, MAX_KNOWN
-from roadmap.models import Access, ResourceKind
+from roadmap.models import Access, Level, LinkHealth, ResourceKind, ResourceRole
 
 HOURS_IN_A_WEEK = 168
 
@@ -92,11 +93,11 @@ class PathResourceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     title = serializers.CharField()
-    kind = serializers.CharField(help_text="book, course, video, paper, ...")
-    access = serializers.CharField(help_text="free, signup or paid.")
-    url = serializers.CharField(allow_blank=True)
-    health = serializers.CharField(help_text="Link health: ok, redirected, broken, ...")
-    role = serializers.CharField(help_text="core or supplemental.")
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    access = serializers.ChoiceField(choices=Access.choices)
+    url = HttpURLField(help_text="The link; empty when there is none.")
+    health = serializers.ChoiceField(choices=LinkHealth.choices, help_text="Link health, checked nightly.")
+    role = serializers.ChoiceField(choices=ResourceRole.choices, help_text="Its role for this step's topic.")
     locator = serializers.CharField(allow_blank=True, help_text='Where to look, e.g. "ch. 8".')
 
 
@@ -144,5 +145,5 @@ class ReadyTopicSerializer(serializers.Serializer):
     topic = serializers.CharField()
     title = serializers.CharField()
     track = serializers.CharField()
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
     hours = serializers.IntegerField()

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import OffsetDateTimeField, SlugReferenceField
-from quizzes.models import Card, Question, QuestionKind
+from quizzes.models import Card, CardState, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
 
@@ -97,6 +97,27 @@ class ReviewInputSerializer(serializers.Serializer):
         )
 
 
+class OfflineReviewInputSerializer(ReviewInputSerializer):
+    """A review made offline: when it was made and the client's id for it are required, so
+    the server can replay it in order and apply it once however often it is sent."""
+
+    reviewed_at = OffsetDateTimeField(
+        error_messages={
+            "required": "an offline review needs the time it was made",
+            "null": "an offline review needs the time it was made",
+        },
+        help_text="When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`).",
+    )
+    client_id = serializers.CharField(
+        max_length=64,
+        error_messages={
+            "required": "an offline review needs a client_id, so a resend is not applied twice",
+            "null": "an offline review needs a client_id, so a resend is not applied twice",
+        },
+        help_text="Your id for this review (e.g. a UUID); a review sent again with the same id is applied once.",
+    )
+
+
 class CardStateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Card
@@ -151,7 +172,7 @@ class DueCardSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="card.pk")
     topic = TopicBriefSerializer(source="card.topic")
     question = QuestionForLearnerSerializer(source="card.question")
-    state = serializers.CharField(source="card.state")
+    state = serializers.ChoiceField(source="card.state", choices=CardState.choices)
     due = serializers.DateTimeField(source="card.due")
     previews = PreviewsSerializer()
 
@@ -201,7 +222,9 @@ class QuestionSerializer(serializers.ModelSerializer):
     """A quiz question as curators see it, correct answers included."""
 
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The resource it comes from (slug), or null."
+    )
 
     class Meta:
         model = Question

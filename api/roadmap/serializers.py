@@ -4,7 +4,7 @@
 
 from rest_framework import serializers
 
-from api.fields import SlugReferenceField
+from api.fields import HttpURLField, SlugReferenceField
 from progress.models import TopicStatus
 from roadmap.editing import TopicLink
 from roadmap.models import (
@@ -87,7 +87,7 @@ class TopicResourceSerializer(serializers.ModelSerializer):
     access = serializers.ChoiceField(
         source="resource.access", choices=Access.choices, read_only=True
     )
-    url = serializers.URLField(source="resource.url", read_only=True)
+    url = HttpURLField(source="resource.url", read_only=True, help_text="The link; empty when there is none.")
     health = serializers.ChoiceField(
         source="resource.health", choices=LinkHealth.choices, read_only=True
     )
@@ -157,6 +157,10 @@ class ResourceTopicSerializer(serializers.ModelSerializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     topics = ResourceTopicSerializer(source="topic_resources", many=True, read_only=True)
+    url = HttpURLField(read_only=True, help_text="The link; empty when there is none.")
+    suggested_url = HttpURLField(
+        read_only=True, help_text="Where `url` permanently redirects to, for a curator to adopt; empty otherwise."
+    )
 
     class Meta:
         model = Resource
@@ -200,7 +204,7 @@ class ResourceWriteSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     access = serializers.ChoiceField(choices=Access.choices, required=False)
-    url = serializers.URLField(max_length=500, allow_blank=True, required=False)
+    url = HttpURLField(max_length=500, required=False, help_text="An absolute http(s) URL in ASCII; empty for none.")
     year = serializers.IntegerField(min_value=1600, max_value=2100, allow_null=True, required=False)
     topics = TopicLinkWriteSerializer(
         source="links",
