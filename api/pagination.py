@@ -36,13 +36,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:  # like an empty filter, an empty page_size is no page_size
             return self.page_size
         return _bounded(self.page_size_query_param, raw, maximum=self.max_page_size)
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
-        if raw is None or raw in self.last_page_strings:
+        if not raw or raw in self.last_page_strings:
             return super().get_page_number(request, paginator)
         return _bounded(self.page_query_param, raw)
 

@@ -54,15 +54,17 @@ def named_parameter_enums(result, generator, request, public):
 
 
 def _rewrite_nullable(node: dict, null_enums: set[str]) -> None:
-    if node.get("nullable") and "type" not in node:
+    nullable = node.get("nullable") and "type" not in node
+    if nullable:
         del node["nullable"]  # without a type beside it, it means nothing in 3.0.3
         if len(node.get("allOf", ())) == 1:
-            node["oneOf"] = [node.pop("allOf")[0], null_only()]
-        elif "oneOf" in node:
-            node["oneOf"].append(null_only())
-    if "oneOf" in node and any(branch.get("$ref") in null_enums for branch in node["oneOf"]):
-        node["oneOf"] = [branch for branch in node["oneOf"] if branch.get("$ref") not in null_enums]
-        node["oneOf"].append(null_only())
+            node["oneOf"] = node.pop("allOf")
+    branches = node.get("oneOf", [])
+    if any(branch.get("$ref") in null_enums for branch in branches):
+        node["oneOf"] = branches = [branch for branch in branches if branch.get("$ref") not in null_enums]
+        nullable = True
+    if nullable and branches and null_only() not in branches:
+        branches.append(null_only())
 
 
 def _walk(node, visit) -> None:

@@ -8,12 +8,15 @@ it can answer with the error body, and the headers it takes and sends.
 
 import difflib
 import re
+from datetime import date
 
 import pytest
 import yaml
 from django.core.management import call_command
 from drf_spectacular.management.commands.spectacular import SchemaGenerationError
 
+from progress.assignments import assignment_create
+from tests.factories import QuestionFactory
 from tests.locations import ROOT
 
 SNAPSHOT = ROOT / "api" / "openapi-v1.yaml"
@@ -208,6 +211,34 @@ def test_enums_are_named_once_and_reused_by_filters(schema):
     assert {"$ref": "#/components/schemas/LevelEnum"} in [p["schema"] for p in level]
     assert components["DueCard"]["properties"]["state"] == {"$ref": "#/components/schemas/CardStateEnum"}
     assert components["ReadyTopic"]["properties"]["level"] == {"$ref": "#/components/schemas/LevelEnum"}
+
+
+def strictly_valid(schema, component: str, instance) -> list[str]:
+    """What a strict OpenAPI 3.0.3 validator finds wrong with ``instance`` as ``component``."""
+    from openapi_schema_validator import OAS30ReadValidator
+
+    root = {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
+    errors = OAS30ReadValidator(root).iter_errors(instance)
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in errors]
+
+
+def test_nulls_and_empty_links_the_api_sends_are_valid_under_a_strict_validator(
+    schema, anonymous, as_carol, as_alice, mentor, alice, roadmap
+):
+    question = QuestionFactory(topic=roadmap.calculus, source=None)
+    assignment_create(created_by=mentor, goals=["calculus"], learner=alice, due_date=date(2999, 1, 1))
+    bare = as_carol.post("/api/v1/resources/", {"slug": "bare", "title": "No link", "kind": "book"}).json()
+
+    answers = {
+        "PaginatedTopicList": anonymous.get("/api/v1/topics/").json(),  # status: null
+        "TopicDetail": anonymous.get("/api/v1/topics/calculus/").json(),
+        "Question": as_carol.get(f"/api/v1/questions/{question.pk}/").json(),  # source: null
+        "Resource": bare,  # url: ""
+        "PaginatedAssignmentList": as_alice.get("/api/v1/assignments/").json(),  # cohort: null
+    }
+
+    for component, body in answers.items():
+        assert strictly_valid(schema, component, body) == [], component
 
 
 def test_the_token_scheme_tells_generators_to_send_the_token_prefix(schema):

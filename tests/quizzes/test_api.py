@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 DUE = "/api/v1/me/reviews/due/"
 SUBMIT = "/api/v1/me/reviews/"
+BATCH = "/api/v1/me/reviews/batch/"
 FORECAST = "/api/v1/me/reviews/forecast/"
 
 
@@ -271,6 +272,41 @@ def test_a_batch_item_that_is_not_a_review_is_rejected_on_its_own(alice):
 
     assert [r["status"] for r in body["results"]] == ["applied", "rejected"]
     assert list(body["results"][1]["errors"]) == ["detail"]
+
+
+def test_a_batch_has_its_own_operation_and_a_lone_review_its_own(alice):
+    card = enrolled(alice)
+    at = timezone.now().isoformat()
+    review = {"card": card.pk, "rating": 3, "reviewed_at": at, "client_id": "one"}
+
+    batch = client_for(alice).post(BATCH, [review], format="json")
+    not_a_list = client_for(alice).post(BATCH, review, format="json")
+    resent_to_single = client_for(alice).post(SUBMIT, review, format="json")
+
+    assert batch.status_code == 200
+    assert [r["status"] for r in batch.json()["results"]] == ["applied"]
+    assert not_a_list.status_code == 400
+    assert not_a_list.json() == {"detail": "send a list of reviews (one review alone goes to me/reviews/)"}
+    assert (resent_to_single.status_code, resent_to_single.json()["status"]) == (200, "duplicate")
+    assert ReviewLog.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("reviewed_at", "an offline review needs the time it was made"),
+        ("client_id", "an offline review needs a client_id, so a resend is not applied twice"),
+    ],
+)
+def test_a_batch_review_needs_its_time_and_client_id(alice, missing, message):
+    card = enrolled(alice)
+    review = {"card": card.pk, "rating": 3, "reviewed_at": timezone.now().isoformat(), "client_id": "x"}
+    del review[missing]
+
+    results = client_for(alice).post(BATCH, [review], format="json").json()["results"]
+
+    assert results[0]["status"] == "rejected"
+    assert results[0]["errors"] == {missing: [message]}
 
 
 # --- Forecast and mastery --------------------------------------------------------------------
