@@ -52,7 +52,7 @@ run: install var
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not contract" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
 test-browser: install-dev
@@ -61,6 +61,14 @@ test-browser: install-dev
 ## A real Celery worker process on Redis (CELERY_BROKER_URL must point at Redis).
 test-worker: install-dev
 	$(PY) -m pytest -m celery_worker $(PYTEST_ARGS)
+
+## The API contract as a client developer meets it: the schema validated and linted (Spectral),
+## two generated TypeScript clients compiled (tsc --strict), and a generated Python client
+## running the mobile flow against a live server. Installs the pinned npm tools first; needs
+## Node.js and a Java runtime (.ci/run installs Debian's default-jre-headless if missing).
+test-contract: install-dev
+	cd tests/contract && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m pytest -m contract tests/contract $(PYTEST_ARGS)
 
 ## Fuzz the API against its own OpenAPI schema.
 schemathesis: install-dev
