@@ -283,3 +283,45 @@ def test_the_schema_and_docs_are_served(anonymous):
     assert schema["info"]["title"] == "Pathwise API"
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
+
+
+def _readme_row(readme: str, header: str) -> str:
+    return next(line.strip() for line in readme.splitlines() if line.strip().startswith(f"| {header}"))
+
+
+def _as_schema_path(readme_path: str) -> str:
+    return "/api/v1/" + re.sub(r"<(\w+)>", lambda m: "{" + m[1] + "}", readme_path)
+
+
+def test_the_readmes_api_section_matches_the_schema(schema):
+    """Headers, idempotency, errors, pagination bounds and the token prefix, as the README says."""
+    readme = (ROOT / "README.md").read_text()
+    api = readme[readme.index("## The REST API") : readme.index("## Paths, reviews and link health")]
+
+    etag_row = _readme_row(api, "`ETag`")
+    etag_paths = {_as_schema_path(p) for p in re.findall(r"`([a-z]+/(?:<\w+>/)?)`", etag_row.split("|")[2])}
+    assert etag_paths == {path for path, _, op in operations(schema) if "If-None-Match" in header_names(op)}
+
+    key_row = _readme_row(api, "`Idempotency-Key`")
+    without_key = {
+        (_as_schema_path(path), method.lower()) for method, path in re.findall(r"`(POST|DELETE) ([a-z/]+)`", key_row)
+    }
+    writes_without_key = {
+        (path, method)
+        for path, method, operation in operations(schema)
+        if method in WRITES and "Idempotency-Key" not in header_names(operation)
+    }
+    assert without_key == writes_without_key == NO_IDEMPOTENCY
+
+    location_row = _readme_row(api, "`Location`")
+    created = {_as_schema_path(p) for p in re.findall(r"`(?:POST )?([a-z]+/)`", location_row.split("|")[2])}
+    assert created == {
+        path for path, _, op in operations(schema) if "Location" in op["responses"].get("201", {}).get("headers", {})
+    }
+
+    errors = sorted({int(code) for _, _, op in operations(schema) for code in op["responses"] if code.startswith("4")})
+    assert "which of " + ", ".join(map(str, errors[:-1])) + f" and {errors[-1]}" in " ".join(api.split())
+    assert "`?page_size=` from 1 to 200 (50 when omitted)" in api
+    assert "`Authorization: Token <key>`" in api and "Token" in schema["components"]["securitySchemes"]["tokenAuth"][
+        "description"
+    ]
