@@ -385,6 +385,7 @@ def test_curators_create_edit_and_delete_questions(carol):
         format="json",
     )
     url = f"/api/v1/questions/{created.json()['id']}/"
+    assert created["Location"] == f"http://testserver{url}"
     edited = api.patch(url, {"answer": "cos(x)"}, format="json")
     deleted = api.delete(url)
 
