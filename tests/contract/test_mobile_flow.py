@@ -117,7 +117,8 @@ def test_the_mobile_flow_with_a_generated_client(pw, live_api, schema):
 
     due = phone.call("me_reviews_due_list", HTTPStatus.OK, page_size=200).parsed
     assert due.count == 5 and {card.topic.slug for card in due.results} == {"calculus"}
-    first = phone.call("me_reviews_submit", HTTPStatus.CREATED, body=m.ReviewInputRequest(card=due.results[0].id, rating=3))
+    review = m.ReviewInputRequest(card=due.results[0].id, rating=3)
+    first = phone.call("me_reviews_submit", HTTPStatus.CREATED, body=review)
     assert first.parsed.status == m.ReviewResultStatusEnum.APPLIED
 
     # Every figure of me/stats, worked out from the topics themselves: only this learner's rows count.
@@ -178,8 +179,8 @@ def offline_queue(m, topics, resources, cards):
     queue += [
         ("me_update", HTTPStatus.OK, {"body": m.PatchedMeUpdateRequest(hours_per_week=hours)}) for hours in (6, 7, 8)
     ]
-    queue.append(("me_progress_set", HTTPStatus.OK, {"topic_slug": "calculus", "body": m.ProgressUpdateRequest(
-        status=m.TopicStatusEnum.IN_PROGRESS, notes="Offline notes.")}))  # fmt: skip
+    notes = m.ProgressUpdateRequest(status=m.TopicStatusEnum.IN_PROGRESS, notes="Offline notes.")
+    queue.append(("me_progress_set", HTTPStatus.OK, {"topic_slug": "calculus", "body": notes}))
     return [(operation, expect, {**kwargs, "idempotency_key": str(uuid.uuid4())}) for operation, expect, kwargs in queue]
 
 
