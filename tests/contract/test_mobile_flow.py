@@ -181,7 +181,7 @@ def offline_queue(m, topics, resources, cards):
     ]
     notes = m.ProgressUpdateRequest(status=m.TopicStatusEnum.IN_PROGRESS, notes="Offline notes.")
     queue.append(("me_progress_set", HTTPStatus.OK, {"topic_slug": "calculus", "body": notes}))
-    return [(operation, expect, {**kwargs, "idempotency_key": str(uuid.uuid4())}) for operation, expect, kwargs in queue]
+    return [(name, expect, {**kwargs, "idempotency_key": str(uuid.uuid4())}) for name, expect, kwargs in queue]
 
 
 def snapshot(phone) -> dict:
