@@ -119,6 +119,10 @@ class OfflineReviewInputSerializer(ReviewInputSerializer):
 
 
 class CardStateSerializer(serializers.ModelSerializer):
+    # Declared, not taken from the model, whose bounds depend on the database in use.
+    reps = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+    lapses = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+
     class Meta:
         model = Card
         fields = ["id", "state", "due", "last_review", "reps", "lapses", "stability", "difficulty"]

@@ -22,10 +22,18 @@ from roadmap.models import (
 )
 
 SUMMARY_MAX_LENGTH = 20_000
+#: Declared here rather than taken from the models, whose bounds come from the database in
+#: use (SQLite's are 64-bit): the schema must not depend on the backend.
+POSITION_MAX = 32767
+
+
+def position_field() -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, min_value=0, max_value=POSITION_MAX)
 
 
 class TrackSerializer(serializers.ModelSerializer):
     topic_count = serializers.IntegerField(read_only=True)
+    position = position_field()
 
     class Meta:
         model = Track
@@ -88,6 +96,7 @@ class TopicResourceSerializer(serializers.ModelSerializer):
         source="resource.access", choices=Access.choices, read_only=True
     )
     url = HttpURLField(source="resource.url", read_only=True, help_text="The link; empty when there is none.")
+    position = position_field()
     health = serializers.ChoiceField(
         source="resource.health", choices=LinkHealth.choices, read_only=True
     )
@@ -149,6 +158,7 @@ class PrerequisiteWriteSerializer(serializers.Serializer):
 
 class ResourceTopicSerializer(serializers.ModelSerializer):
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    position = position_field()
 
     class Meta:
         model = TopicResource
@@ -186,7 +196,7 @@ class TopicLinkWriteSerializer(serializers.Serializer):
     locator = serializers.CharField(
         max_length=200, allow_blank=True, default="", help_text='e.g. "ch. 8"'
     )
-    position = serializers.IntegerField(min_value=0, max_value=32767, default=0)
+    position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX, default=0)
 
     def to_internal_value(self, data) -> TopicLink:
         values = super().to_internal_value(data)
