@@ -29,6 +29,29 @@ class SlugReferenceField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class ChoiceListField(serializers.ListField):
+    """Some of a set of choices, in order of preference (``["free", "signup"]``).
+
+    The schema's items refer to the choice set's named enum; a wrong value is refused in
+    one message naming every wrong value and the allowed ones (DRF's child field would key
+    a message per list index).
+    """
+
+    def __init__(self, *, choices, **kwargs):
+        self.allowed = [value for value, _ in choices]
+        kwargs.setdefault("max_length", len(self.allowed))
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list):
+            wrong = [value for value in data if value not in self.allowed]
+            if wrong:
+                raise serializers.ValidationError(
+                    f"unknown value(s) {', '.join(map(repr, wrong))}; use {', '.join(self.allowed)}"
+                )
+        return super().to_internal_value(data)
+
+
 class OffsetDateTimeField(serializers.DateTimeField):
     """A moment a client sends: an RFC 3339 date-time *with* its UTC offset.
 

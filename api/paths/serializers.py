@@ -4,7 +4,7 @@ import math
 
 from rest_framework import serializers
 
-from api.fields import HttpURLField
+from api.fields import ChoiceListField, HttpURLField
 from progress.planning import MAX_GOALS, MAX_KNOWN
 from roadmap.models import Access, Level, LinkHealth, ResourceKind, ResourceRole
 
@@ -47,23 +47,13 @@ class PathRequestSerializer(serializers.Serializer):
     start_date = serializers.DateField(
         required=False, help_text="The day you start. Defaults to today (in your time zone)."
     )
-    # Plain strings checked below: ChoiceFields would give the Access and ResourceKind
-    # choice sets a second name in the OpenAPI schema.
-    preferred_access = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=len(Access.choices),
-        help_text=(
-            "Access to prefer for the resource to start each topic with, best first: "
-            + ", ".join(Access.values) + "."
-        ),
+    preferred_access = ChoiceListField(
+        choices=Access.choices, required=False,
+        help_text="Access to prefer for the resource to start each topic with, best first.",
     )  # fmt: skip
-    preferred_kinds = serializers.ListField(
-        child=serializers.CharField(max_length=20),
-        required=False,
-        max_length=len(ResourceKind.choices),
-        help_text=(
-            "Resource kinds to prefer for the resource to start each topic with, best first: "
-            + ", ".join(ResourceKind.values) + "."
-        ),
+    preferred_kinds = ChoiceListField(
+        choices=ResourceKind.choices, required=False,
+        help_text="Resource kinds to prefer for the resource to start each topic with, best first.",
     )  # fmt: skip
 
     def validate_hours_per_week(self, value: float) -> float:
@@ -72,21 +62,6 @@ class PathRequestSerializer(serializers.Serializer):
                 f"hours_per_week must be more than 0 and at most {HOURS_IN_A_WEEK}, got {value}"
             )
         return value
-
-    def validate_preferred_access(self, value: list[str]) -> list[str]:
-        return _only(value, Access.values)
-
-    def validate_preferred_kinds(self, value: list[str]) -> list[str]:
-        return _only(value, ResourceKind.values)
-
-
-def _only(values: list[str], allowed: list[str]) -> list[str]:
-    wrong = [v for v in values if v not in allowed]
-    if wrong:
-        raise serializers.ValidationError(
-            f"unknown value(s) {', '.join(map(repr, wrong))}; use {', '.join(allowed)}"
-        )
-    return values
 
 
 class PathResourceSerializer(serializers.Serializer):
