@@ -163,6 +163,11 @@ class TopicProgress(models.Model):
     def __str__(self):
         return f"{self.learner}: {self.topic_id} {self.status}"
 
+    @property
+    def mastery(self) -> float | None:
+        """Deprecated single number (retention × coverage), kept for older API clients."""
+        return None if self.retention is None else self.retention * self.coverage
+
 
 class ResourceProgress(models.Model):
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resource_progress")

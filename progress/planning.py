@@ -258,9 +258,13 @@ def path_for(
             faded = memory[topic]
             step["why"] = why_review(title(topic), faded.retention, title(step["chain"][1]))
             step["review"] = {"retention": faded.retention, "due_cards": faded.due_cards}
+            # API v1's hours are whole study hours: a review takes minutes, not hours.
+            step["minutes"], step["hours"] = max(1, round(step["hours"] * 60)), 0
         else:
             step["why"] = why(topic, step["needed_for"], step["chain"], title)
             step["review"] = None
+            step["minutes"] = round(step["hours"] * 60)
+    data["total_hours"] = round(data["total_hours"])
     data["graph_version"] = version
     data["hours_per_week"] = hours_per_week
     data["start_date"] = start_date.isoformat()

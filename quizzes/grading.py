@@ -40,13 +40,19 @@ def refused(field_name: str, message: str) -> tuple[int, None, str, dict]:
     return 0, None, "", {field_name: [message]}
 
 
-def grade(card: Card, review: ReviewInput, *, live: bool) -> tuple[int, bool | None, str, dict]:
+def grade(
+    card: Card, review: ReviewInput, *, live: bool, earlier: int = 0
+) -> tuple[int, bool | None, str, dict]:
     """The rating to apply, whether the answer was right, the answer as stored text, errors.
 
     A free-recall card is rated by the learner. A multiple-choice card is graded from its
     answer, positions in the order it was shown (``quizzes.choices``): right is Good, wrong
     is Again, and a rating alone is refused, since a guess rated "Good" would count as a
     recall. The log stores the chosen options as indexes of the question's own choices.
+
+    Without a ``presentation`` the answer is taken as given to the shuffle the card shows for
+    its next review (``reps + 1``; in an offline batch, after the ``earlier`` reviews of the
+    card the batch holds): what the due cards showed when the device fetched them.
     """
     rating, answer = review.rating, review.answer
     if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
@@ -68,13 +74,7 @@ def grade(card: Card, review: ReviewInput, *, live: bool) -> tuple[int, bool | N
         )
     presentation = review.presentation
     if presentation is None:
-        if not live:
-            return refused(
-                "presentation",
-                "an offline multiple choice answer needs the presentation it was shown with "
-                "(the due card's `presentation`)",
-            )
-        presentation = card.reps + 1  # what the due cards show right now
+        presentation = card.reps + 1 + (0 if live else earlier)
     try:
         chosen = choices.original_indexes(
             card.pk, presentation, len(question.choices), answer if isinstance(answer, list) else [answer]

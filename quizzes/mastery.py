@@ -49,6 +49,11 @@ class Mastery:
     coverage: float
     retention: float | None
 
+    @property
+    def retention_times_coverage(self) -> float | None:
+        """The single number the API reported before (deprecated: it mixes the two)."""
+        return None if self.retention is None else self.retention * self.coverage
+
 
 def topic_mastery(
     studied_states: Iterable[Memory],

@@ -212,7 +212,7 @@ def reviews_upload(
                     "client_id": [f"{review.client_id!r} was already used for another review"]
                 }
             continue
-        rating, correct, answer, errors = grade(card, review, live=False)
+        rating, correct, answer, errors = grade(card, review, live=False, earlier=len(accepted.get(card.pk, ())))
         at, time_errors = review_time(review, card, now, live=False)
         if errors or time_errors:
             result.errors = {**errors, **time_errors}

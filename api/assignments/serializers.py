@@ -56,7 +56,7 @@ class AssigneeProgressSerializer(serializers.Serializer):
     remaining_goals = serializers.ListField(
         child=serializers.CharField(), help_text="Goals not known yet."
     )
-    remaining_hours = serializers.FloatField(help_text="Study hours left, review steps included.")
+    remaining_hours = serializers.IntegerField(help_text="Whole hours left, review steps included.")
     remaining_topics = serializers.IntegerField(help_text="Topics still to study.")
     reviews = serializers.ListField(
         child=serializers.CharField(),
@@ -109,7 +109,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class LearnerAssignmentSerializer(serializers.Serializer):
     assignment = serializers.IntegerField()
     due_date = serializers.DateField()
-    remaining_hours = serializers.FloatField(help_text="Review steps included.")
+    remaining_hours = serializers.IntegerField(help_text="Whole hours left, review steps included.")
     finish_date = serializers.DateField(allow_null=True)
     outlook = serializers.ChoiceField(choices=OUTLOOKS)
 
@@ -117,8 +117,8 @@ class LearnerAssignmentSerializer(serializers.Serializer):
 class CohortLearnerProgressSerializer(serializers.Serializer):
     learner = serializers.CharField()
     hours_per_week = serializers.FloatField()
-    remaining_hours = serializers.FloatField(
-        help_text="To all their assignments' goals together, review steps included."
+    remaining_hours = serializers.IntegerField(
+        help_text="Whole hours to all their assignments' goals together, review steps included."
     )
     remaining_topics = serializers.IntegerField(help_text="Topics still to study.")
     reviews = serializers.ListField(

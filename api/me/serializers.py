@@ -64,6 +64,10 @@ class MeUpdateSerializer(serializers.Serializer):
 
 
 class TopicProgressSerializer(serializers.ModelSerializer):
+    mastery = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="Deprecated: retention × coverage (as of last night), which mixes the two; read them apart.",
+    )  # fmt: skip
     topic = serializers.CharField(source="topic.slug", read_only=True)
     title = serializers.CharField(source="topic.title", read_only=True)
     track = serializers.CharField(source="topic.track.slug", read_only=True)
@@ -78,6 +82,7 @@ class TopicProgressSerializer(serializers.ModelSerializer):
             "started_at",
             "completed_at",
             "notes",
+            "mastery",
             "coverage",
             "retention",
             "needs_review",

@@ -6,9 +6,9 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import SlugReferenceField
+from api.fields import OffsetDateTimeField, SlugReferenceField
 from quizzes.checks import CheckAnswer
-from quizzes.models import Card, Question, QuestionKind
+from quizzes.models import Card, CardState, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
 
@@ -80,13 +80,16 @@ class ReviewInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             "Multiple choice: the `presentation` of the due card you answered, i.e. which "
-            "shuffle you saw. Defaults to the current one for a live review; required offline."
+            "shuffle you saw. Defaults to the card's next review's (what the due cards show)."
         ),
     )
-    reviewed_at = serializers.DateTimeField(
+    reviewed_at = OffsetDateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the review was made; defaults to now, required in a batch.",
+        help_text=(
+            "When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`); a "
+            "time without one is refused. Defaults to now; required in a batch."
+        ),
     )
     duration_ms = serializers.IntegerField(
         min_value=0, max_value=86_400_000, required=False, allow_null=True
@@ -116,7 +119,32 @@ class ReviewInputSerializer(serializers.Serializer):
         )
 
 
+class OfflineReviewInputSerializer(ReviewInputSerializer):
+    """A review made offline: when it was made and the client's id for it are required, so
+    the server can replay it in order and apply it once however often it is sent."""
+
+    reviewed_at = OffsetDateTimeField(
+        error_messages={
+            "required": "an offline review needs the time it was made",
+            "null": "an offline review needs the time it was made",
+        },
+        help_text="When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`).",
+    )
+    client_id = serializers.CharField(
+        max_length=64,
+        error_messages={
+            "required": "an offline review needs a client_id, so a resend is not applied twice",
+            "null": "an offline review needs a client_id, so a resend is not applied twice",
+        },
+        help_text="Your id for this review (e.g. a UUID); a review sent again with the same id is applied once.",
+    )
+
+
 class CardStateSerializer(serializers.ModelSerializer):
+    # Declared, not taken from the model, whose bounds depend on the database in use.
+    reps = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+    lapses = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+
     class Meta:
         model = Card
         fields = ["id", "state", "due", "last_review", "reps", "lapses", "stability", "difficulty"]
@@ -180,10 +208,10 @@ class DueCardSerializer(serializers.Serializer):
         source="question.presentation",
         help_text=(
             "Which shuffle of the options this is (the card's next review number). Send it "
-            "back with a multiple-choice answer; required when the answer is sent offline."
+            "back with a multiple-choice answer, above all one answered offline."
         ),
     )
-    state = serializers.CharField(source="card.state")
+    state = serializers.ChoiceField(source="card.state", choices=CardState.choices)
     due = serializers.DateTimeField(source="card.due")
     previews = PreviewsSerializer(
         help_text="A multiple-choice card is rated from its answer: right is 3, wrong is 1."
@@ -237,6 +265,15 @@ class TopicMasterySerializer(serializers.Serializer):
         ),
     )
     due_cards = serializers.IntegerField(help_text="Studied cards due now.")
+    # v1 before coverage and retention were reported apart; kept so older clients still read them.
+    mastery = serializers.FloatField(
+        source="mastery.retention_times_coverage", allow_null=True,
+        help_text="Deprecated: retention × coverage, which mixes the two; read them apart.",
+    )  # fmt: skip
+    mean_retrievability = serializers.FloatField(
+        source="mastery.retention", allow_null=True, help_text="Deprecated: the same as `retention`."
+    )
+    reviewed = serializers.IntegerField(source="mastery.studied", help_text="Deprecated: the same as `studied`.")
     needs_review = serializers.BooleanField(
         help_text="The topic is done or skipped and its retention is below your desired retention."
     )
@@ -307,7 +344,9 @@ class QuestionSerializer(serializers.ModelSerializer):
     """A quiz question as curators see it, correct answers included."""
 
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The resource it comes from (slug), or null."
+    )
 
     class Meta:
         model = Question
