@@ -344,7 +344,9 @@ def expected_stats(*, tracks, topics, rows, zone, now):
                 "title": track.title,
                 "done": len([t for t in topics if t.track == track and t in known]),
                 "total": len([t for t in topics if t.track == track]),
-            }
+                # These topics have no quiz questions, so no cards.
+                "cards": 0, "studied": 0, "coverage": 0.0, "retention": None, "needs_review": 0,
+            }  # fmt: skip
             for track in tracks
         ],
         "streak": {"current": current, "longest": longest},
