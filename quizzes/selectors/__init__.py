@@ -1,7 +1,8 @@
 """Reads for reviews, one module per sub-domain; import the public names from here.
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
-siblings spread, answer-button previews; ``memory`` — the forecast, mastery per topic and
+siblings spread, answer-button previews; ``session`` — a review session: what comes
+next, what is left, the summary; ``memory`` — the forecast, mastery per topic and
 the review log for the optimiser; ``learners`` — which learners the background jobs visit.
 """
 
@@ -18,6 +19,13 @@ from quizzes.selectors.memory import (
     due_forecast,
     review_rows,
     topic_mastery,
+)
+from quizzes.selectors.session import (
+    LEARN_AHEAD,
+    SessionQueue,
+    SessionSummary,
+    session_queue,
+    session_summary,
 )
 from quizzes.selectors.queue import (
     ButtonPreview,
@@ -36,6 +44,11 @@ from quizzes.selectors.queue import (
 )
 
 __all__ = [
+    "LEARN_AHEAD",
+    "SessionQueue",
+    "SessionSummary",
+    "session_queue",
+    "session_summary",
     "ButtonPreview",
     "DailyCounts",
     "DueQueue",
