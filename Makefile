@@ -41,6 +41,7 @@ run: install var
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml
 	@$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo_reviews
 	@echo
 	@echo "Pathwise is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@echo "Press Ctrl-C to stop the web app, the worker and beat."

@@ -6,7 +6,7 @@ readers and for anyone who wants the figures). No JavaScript, no chart library.
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 180
-PAD_LEFT, PAD_BOTTOM, PAD_TOP = 34, 22, 10
+PAD_LEFT, PAD_BOTTOM, PAD_TOP = 46, 22, 10
 
 
 @dataclass
