@@ -4,9 +4,9 @@ import hashlib
 import threading
 
 import networkx as nx
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
-from django.contrib.admin.models import LogEntry
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
 from roadmap.graph import topic_depths

@@ -68,7 +68,8 @@ def line_chart(title: str, unit: str, rows: list[tuple[str, float | None, str]],
     """A line through ``rows`` of ``(label, fraction 0..1 or None, detail)``; gaps where None."""
     plot_w, plot_h = WIDTH - PAD_LEFT - 10, HEIGHT - PAD_BOTTOM - PAD_TOP
     step = plot_w / max(len(rows) - 1, 1)
-    chart = Chart(title=title, unit=unit, ticks=_axis(1, lambda v: f"{v:.0%}"), empty=all(v is None for _, v, _ in rows))
+    empty = all(v is None for _, v, _ in rows)
+    chart = Chart(title=title, unit=unit, ticks=_axis(1, lambda v: f"{v:.0%}"), empty=empty)
     commands, pen_down = [], False
     for i, (label, value, detail) in enumerate(rows):
         x = round(PAD_LEFT + 5 + i * step, 1)

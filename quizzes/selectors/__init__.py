@@ -23,13 +23,6 @@ from quizzes.selectors.memory import (
     review_rows,
     topic_mastery,
 )
-from quizzes.selectors.session import (
-    LEARN_AHEAD,
-    SessionQueue,
-    SessionSummary,
-    session_queue,
-    session_summary,
-)
 from quizzes.selectors.queue import (
     ButtonPreview,
     DailyCounts,
@@ -44,6 +37,13 @@ from quizzes.selectors.queue import (
     reviewed_today,
     scheduler_settings_for,
     spread_siblings,
+)
+from quizzes.selectors.session import (
+    LEARN_AHEAD,
+    SessionQueue,
+    SessionSummary,
+    session_queue,
+    session_summary,
 )
 
 __all__ = [

@@ -64,7 +64,10 @@ def session_summary(
     """What a session did: reviews, how many were Again, time spent (the answer times the
     page measured, else the session's wall time) and when the next card is due."""
     totals = ReviewLog.objects.filter(learner=learner, pk__in=list(review_ids)).aggregate(
-        reviewed=Count("id"), again=Count("id", filter=Q(rating=1)), ms=Sum("duration_ms"), measured=Count("duration_ms")
+        reviewed=Count("id"),
+        again=Count("id", filter=Q(rating=1)),
+        ms=Sum("duration_ms"),
+        measured=Count("duration_ms"),
     )
     if totals["reviewed"] and totals["measured"] == totals["reviewed"]:
         seconds = round((totals["ms"] or 0) / 1000)

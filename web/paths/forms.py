@@ -8,7 +8,9 @@ from web.goals import GoalsField
 
 
 class PathForm(forms.Form):
-    goals = GoalsField(label="Goals", help_text="Type a topic or a track and pick it from the suggestions; add as many as you like.")
+    goals = GoalsField(
+        label="Goals", help_text="Type a topic or a track and pick it from the suggestions; add as many as you like."
+    )
     known = forms.MultipleChoiceField(
         label="Topics you already know", required=False, widget=forms.CheckboxSelectMultiple
     )

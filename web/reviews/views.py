@@ -58,15 +58,17 @@ def _render(request, state: dict, now: datetime, *, feedback=None, graded=None, 
     if graded is None:
         queue = selectors.session_queue(learner=request.user, now=now)
         card_id = card_id or queue.card_id
-        card = next(iter(selectors.due_cards(learner=request.user, card_ids=[card_id])), None) if card_id else None
+        cards = selectors.due_cards(learner=request.user, card_ids=[card_id]) if card_id else []
+        card = cards[0] if cards else None
         context.update(card=card, left=queue.left)
         if card is not None:
             settings = selectors.scheduler_settings_for(profile)
             context["buttons"] = selectors.review_previews(card=card, now=now, settings=settings)
             context["choices"] = list(enumerate(card.question.choices))
         else:
+            started = datetime.fromisoformat(state["started"])
             context["summary"] = selectors.session_summary(
-                learner=request.user, review_ids=state["reviews"], started=datetime.fromisoformat(state["started"]), now=now
+                learner=request.user, review_ids=state["reviews"], started=started, now=now
             )
     template = f"{TEMPLATE}#review-card" if request.htmx else TEMPLATE
     return render(request, template, context, status=status)

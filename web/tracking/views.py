@@ -20,8 +20,8 @@ from progress.calendar import activity_calendar, calendar_start
 from progress.models import TopicStatus, User
 from quizzes import selectors as quiz_selectors
 from roadmap import selectors as roadmap_selectors
-from web import charts
 from roadmap.models import Topic, TopicResource
+from web import charts
 from web.htmx import login_required_htmx
 from web.roadmap.views import render_topic
 from web.templatetags.roadmap_tags import day
