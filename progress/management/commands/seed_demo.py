@@ -97,8 +97,9 @@ class Command(BaseCommand):
             for slug in plan["in_progress"]:
                 if slug in topics:
                     topic_status_set(learner=learner, topic=topics[slug], status="in_progress", at=now)
-            if plan.get("goals") and not LearningPlan.objects.filter(learner=learner).exists():
-                plan_save(learner=learner, goals=plan["goals"])
+            goals = plan.get("goals", [])
+            if goals and all(g in topics for g in goals) and not LearningPlan.objects.filter(learner=learner).exists():
+                plan_save(learner=learner, goals=goals)
         maya, cohort = users["maya"], Cohort.objects.get(name="Autumn cohort")
         if not Assignment.objects.filter(cohort=cohort).exists() and "linear-regression" in topics:
             assignment_create(
