@@ -17,7 +17,9 @@ def test_curators_see_broken_and_moved_links_first_with_their_history(client, ca
     ResourceFactory(title="Fine paper", health="ok")
     TopicResourceFactory(topic=TopicFactory(title="Calculus"), resource=broken)
     for status in ("ok", "broken", "broken"):
-        LinkCheck.objects.create(resource=broken, url=broken.url, status=status, http_status=404, checked_at=timezone.now())
+        LinkCheck.objects.create(
+            resource=broken, url=broken.url, status=status, http_status=404, checked_at=timezone.now()
+        )
     client.force_login(carol)
 
     page = client.get(reverse("curation")).content.decode()
@@ -32,7 +34,9 @@ def test_curators_see_broken_and_moved_links_first_with_their_history(client, ca
 
 def test_recent_admin_edits_are_listed(client, carol):
     topic = TopicFactory(title="Calculus")
-    LogEntry.objects.log_actions(user_id=carol.pk, queryset=[topic], action_flag=CHANGE, change_message="Changed hours.")
+    LogEntry.objects.log_actions(
+        user_id=carol.pk, queryset=[topic], action_flag=CHANGE, change_message="Changed hours."
+    )
     client.force_login(carol)
 
     page = client.get(reverse("curation")).content.decode()
@@ -70,7 +74,8 @@ def test_the_link_report_costs_the_same_queries_for_one_broken_link_or_thirty(
             resource = ResourceFactory(health="broken")
             TopicResourceFactory(resource=resource)
             for _ in range(7):
-                LinkCheck.objects.create(resource=resource, url=resource.url, status="broken", checked_at=timezone.now())
+                now = timezone.now()
+                LinkCheck.objects.create(resource=resource, url=resource.url, status="broken", checked_at=now)
 
     client.force_login(carol)
     add(1)

@@ -105,9 +105,8 @@ def test_today_shows_the_next_step_cards_due_assignments_ready_and_faded_topics(
     QuestionFactory(topic=roadmap["calc"])
     services.topic_status_set(learner=alice, topic=roadmap["calc"], status="in_progress")
     plan_save(learner=alice, goals=["optimisation"])
-    assignment = assignment_create(
-        created_by=mentor, goals=["optimisation"], learner=alice, due_date=local_today(learner=alice) + timedelta(days=1)
-    )
+    due = local_today(learner=alice) + timedelta(days=1)
+    assignment = assignment_create(created_by=mentor, goals=["optimisation"], learner=alice, due_date=due)
     client.force_login(alice)
 
     page = client.get(reverse("today")).content.decode()
