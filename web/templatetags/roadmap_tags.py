@@ -49,3 +49,9 @@ def day(value) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
     return date_format(value, DAY_FORMAT)
+
+
+@register.filter(name="chips")
+def chips(bound_field) -> list[tuple[str, str]]:
+    """The goals a bound ``web.goals.GoalsField`` holds, as ``(slug, label)`` chips."""
+    return bound_field.field.picked(bound_field.value() or [])
