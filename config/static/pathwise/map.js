@@ -119,17 +119,20 @@
         var state = topic.state || "none";
         var cls = "node state-" + state + " track-" + trackIndex;
         if (onPath.size) cls += onPath.has(topic.topic) ? " on-path" : " off-path";
-        var label = topic.title + ", " + track.title + (topic.state ? ", " + data.states[topic.state] : "") + ", " + topic.hours + " hours";
-        var link = el("a", { href: container.dataset.topicUrl.replace("__slug__", topic.topic), class: cls, "data-topic": topic.topic, "data-track": track.track, "aria-label": label, transform: "translate(" + at[0] + "," + at[1] + ")" }, nodeLayer);
+        var lines = wrap(topic.title, 24);
+        var metaText = (topic.state ? ICONS[topic.state] + " " + data.states[topic.state] + " \u00B7 " : "") + topic.hours + " h";
+        // The accessible name starts with what the node shows, then says the track.
+        var link = el("a", { href: container.dataset.topicUrl.replace("__slug__", topic.topic), class: cls, "data-topic": topic.topic, "data-track": track.track, "data-track-title": track.title, "aria-label": lines.join(" ") + " " + metaText + ", " + track.title, transform: "translate(" + at[0] + "," + at[1] + ")" }, nodeLayer);
         el("rect", { class: "box", width: NODE_W, height: NODE_H, rx: 8 }, link);
         el("rect", { class: "band", width: 6, height: NODE_H - 2, x: 1, y: 1, rx: 3 }, link);
-        var lines = wrap(topic.title, 24);
+        // One <text>, so the visible text reads as one string ("Linear algebra ✓ Done · 20 h").
+        var text = el("text", {}, link);
         lines.forEach(function (line, n) {
-          var text = el("text", { class: "title", x: 14, y: (lines.length === 1 ? 22 : 18) + n * 15 }, link);
-          text.textContent = line;
+          var span = el("tspan", { class: "title", x: 14, y: (lines.length === 1 ? 22 : 18) + n * 15 }, text);
+          span.textContent = (n ? " " : "") + line;
         });
-        var meta = el("text", { class: "meta", x: 14, y: NODE_H - 8 }, link);
-        meta.textContent = (topic.state ? ICONS[topic.state] + " " + data.states[topic.state] + " \u00B7 " : "") + topic.hours + " h";
+        var meta = el("tspan", { class: "meta", x: 14, y: NODE_H - 8 }, text);
+        meta.textContent = " " + metaText;
       });
     });
     return titles;
@@ -247,8 +250,9 @@
       var state = states[node.dataset.topic];
       if (!state) return;
       node.setAttribute("class", node.getAttribute("class").replace(/state-[a-z_]+/, "state-" + state));
-      var meta = node.querySelector("text.meta");
-      meta.textContent = ICONS[state] + " " + data.states[state] + " \u00B7 " + meta.textContent.split(" \u00B7 ").pop();
+      var meta = node.querySelector("tspan.meta");
+      meta.textContent = " " + ICONS[state] + " " + data.states[state] + " \u00B7 " + meta.textContent.split(" \u00B7 ").pop();
+      node.setAttribute("aria-label", node.querySelector("text").textContent.trim() + ", " + node.dataset.trackTitle);
     });
   }
 
