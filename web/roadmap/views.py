@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import render
 
 from progress import selectors as progress_selectors
-from progress import states
+from progress import planning, states
 from progress.goals import plan_for
 from progress.models import TopicStatus
 from roadmap import selectors
 from roadmap.models import Topic
+from web.goals import goal_choices
 
 TOPIC_TEMPLATE = "roadmap/topic_detail.html"
 PANEL_TEMPLATE = "roadmap/topic_panel.html"
@@ -32,9 +33,11 @@ def _highlight(request) -> tuple[list[str], list[str], str | None]:
 
 def roadmap_map(request):
     goals, path, problem = _highlight(request)
+    labels = dict(goal_choices(planning.goal_options()))
     context = {
         "map": states.roadmap_map(learner=request.user),
         "goals": goals,
+        "goal_titles": [labels.get(goal, goal) for goal in goals],
         "path": path,
         "path_problem": problem,
         "track": request.GET.get("track", ""),

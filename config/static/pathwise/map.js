@@ -5,8 +5,8 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var LAYOUT_REVISION = 3; // bump when the ELK options or node sizes change
-  var NODE_W = 184, NODE_H = 52;
+  var LAYOUT_REVISION = 4; // bump when the ELK options or node sizes change
+  var NODE_W = 184, NODE_H = 58;
   var ICONS = { done: "\u2713", in_progress: "\u25B6", ready: "\u25CB", needs_review: "\u21BB", locked: "\u2298" };
 
   function el(name, attrs, parent) {
@@ -128,11 +128,12 @@
         // One <text>, so the visible text reads as one string ("Linear algebra ✓ Done · 20 h").
         var text = el("text", {}, link);
         lines.forEach(function (line, n) {
-          var span = el("tspan", { class: "title", x: 14, y: (lines.length === 1 ? 22 : 18) + n * 15 }, text);
-          span.textContent = (n ? " " : "") + line;
+          var span = el("tspan", { class: "title", x: 14, y: (lines.length === 1 ? 24 : 19) + n * 15 }, text);
+          span.textContent = line + (n < lines.length - 1 ? " " : "");
         });
-        var meta = el("tspan", { class: "meta", x: 14, y: NODE_H - 8 }, text);
-        meta.textContent = " " + metaText;
+        text.lastChild.textContent += " ";
+        var meta = el("tspan", { class: "meta", x: 14, y: NODE_H - 10 }, text);
+        meta.textContent = metaText;
       });
     });
     return titles;
@@ -142,13 +143,13 @@
     var box = { x: 0, y: 0, w: laid.width, h: laid.height };
     function apply() { svg.setAttribute("viewBox", [box.x, box.y, box.w, box.h].join(" ")); }
     function fit(target) {
+      // Readable first: at most ~860 units tall (titles stay legible), starting at the left
+      // of the roadmap, or of the highlighted path; zoom out with "−" or the wheel.
       var rect = svg.getBoundingClientRect(), aspect = rect.width / Math.max(rect.height, 1);
-      var t = target || { x: 0, y: 0, w: laid.width, h: laid.height };
-      // Readable first: never start smaller than the whole height, so titles stay legible.
-      var h = Math.max(t.h + 40, Math.min(laid.height, 600)), w = h * aspect;
-      if (w < t.w + 40 && target) { w = t.w + 40; h = w / aspect; }
-      box = { x: t.x + t.w / 2 - w / 2, y: t.y + t.h / 2 - h / 2, w: w, h: h };
-      if (!target) box.x = 0;
+      var h = Math.min(laid.height, 860), w = h * aspect;
+      if (w > laid.width) { w = laid.width; h = w / aspect; }
+      if (target) box = { x: Math.max(target.x - 30, 0), y: target.y + target.h / 2 - h / 2, w: w, h: h };
+      else box = { x: 0, y: laid.height / 2 - h / 2, w: w, h: h };
       apply();
     }
     function zoom(factor, cx, cy) {
@@ -251,7 +252,7 @@
       if (!state) return;
       node.setAttribute("class", node.getAttribute("class").replace(/state-[a-z_]+/, "state-" + state));
       var meta = node.querySelector("tspan.meta");
-      meta.textContent = " " + ICONS[state] + " " + data.states[state] + " \u00B7 " + meta.textContent.split(" \u00B7 ").pop();
+      meta.textContent = ICONS[state] + " " + data.states[state] + " \u00B7 " + meta.textContent.split(" \u00B7 ").pop();
       node.setAttribute("aria-label", node.querySelector("text").textContent.trim() + ", " + node.dataset.trackTitle);
     });
   }
@@ -304,7 +305,7 @@
       var titles = draw(container, data, laid, highlight);
       container.classList.add("ready");
       var svg = container.querySelector("svg.map");
-      zoomPan(container, svg, laid, pathBounds(laid, highlight));
+      zoomPan(container, svg, laid, pathBounds(laid, (highlight || []).slice(0, 3)));
       trackFilter(container);
       onTopic(container, data, titles);
       var selected = new URLSearchParams(window.location.search).get("topic");
