@@ -31,7 +31,8 @@ SHOTS = [
 
 def main() -> int:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless=new", "--no-sandbox"])
+        chromium = "/usr/bin/chromium"
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox"])
         for name, user, url, width, height, full in SHOTS:
             context = browser.new_context(base_url=BASE_URL, viewport={"width": width, "height": height},
                                           device_scale_factor=1)  # fmt: skip

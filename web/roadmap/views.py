@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 
-from progress import selectors as progress_selectors
 from progress import planning, states
+from progress import selectors as progress_selectors
 from progress.goals import plan_for
 from progress.models import TopicStatus
 from roadmap import selectors
