@@ -72,6 +72,15 @@ def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadma
     page.get_by_role("link", name="Show it on the roadmap").click()
     expect(page.locator("#roadmap-map.ready")).to_be_visible()
     expect(page.locator("a.node.on-path")).to_have_count(3)  # calculus, linear regression, neural networks
+    page.get_by_label("Show one track").select_option("ml")
+    expect(page.locator("a.node.filtered")).to_have_count(3)  # the three mathematics topics fade
+    page.get_by_label("Show one track").select_option("")
+    expect(page.locator("a.node.filtered")).to_have_count(0)
+    page.get_by_role("button", name="Zoom in").click()  # zoom and pan change the view, not the picture
+    page.mouse.move(400, 600)
+    page.mouse.down()
+    page.mouse.move(300, 550, steps=5)
+    page.mouse.up()
     page.locator('a.node[data-topic="calculus"]').focus()
     page.keyboard.press("Enter")
     expect(page.locator("#topic-panel h2")).to_have_text("Calculus")

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var LAYOUT_REVISION = 4; // bump when the ELK options or node sizes change
+  var LAYOUT_REVISION = 5; // bump when the ELK options or node sizes change
   var NODE_W = 184, NODE_H = 58;
   var ICONS = { done: "\u2713", in_progress: "\u25B6", ready: "\u25CB", needs_review: "\u21BB", locked: "\u2298" };
 
@@ -34,6 +34,9 @@
       track.topics.forEach(function (topic) { children.push({ id: topic.topic, width: NODE_W, height: NODE_H }); });
     });
     data.edges.forEach(function (edge, i) { edges.push({ id: "e" + i, sources: [edge.from], targets: [edge.to] }); });
+    // Network-simplex placement draws the straightest picture but grows much faster than
+    // linearly; past a few hundred topics Brandes–Köpf and fewer sweeps keep it to seconds.
+    var big = children.length > 300;
     return {
       id: "roadmap",
       layoutOptions: {
@@ -42,7 +45,8 @@
         "elk.edgeRouting": "SPLINES",
         "elk.spacing.nodeNode": "16",
         "elk.layered.spacing.nodeNodeBetweenLayers": "64",
-        "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
+        "elk.layered.nodePlacement.strategy": big ? "BRANDES_KOEPF" : "NETWORK_SIMPLEX",
+        "elk.layered.thoroughness": big ? "2" : "7",
         "elk.padding": "[top=24,left=24,bottom=24,right=24]"
       },
       children: children,
