@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
 from roadmap.graph import topic_depths
-from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource
 
 # The database's name is part of the key: two local databases (a demo, a test run) may share
 # the file cache and sit at the same version number with different roadmaps.
@@ -103,12 +103,6 @@ def _database_tag() -> str:
 def forget_cached_graph() -> None:
     """Drop this process's memo (tests; the cache itself is keyed by version)."""
     _local.graph = None
-
-
-def tracks_with_topics() -> QuerySet[Track]:
-    return Track.objects.prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("level", "slug"))
-    )
 
 
 def topic_detail(*, slug: str) -> Topic:

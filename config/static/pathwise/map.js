@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var LAYOUT_REVISION = 5; // bump when the ELK options or node sizes change
+  var LAYOUT_REVISION = 6; // bump when the ELK options or node sizes change
   var NODE_W = 184, NODE_H = 58;
   var ICONS = { done: "\u2713", in_progress: "\u25B6", ready: "\u25CB", needs_review: "\u21BB", locked: "\u2298" };
 
@@ -35,8 +35,8 @@
     });
     data.edges.forEach(function (edge, i) { edges.push({ id: "e" + i, sources: [edge.from], targets: [edge.to] }); });
     // Network-simplex placement draws the straightest picture but grows much faster than
-    // linearly; past a few hundred topics Brandes–Köpf and fewer sweeps keep it to seconds.
-    var big = children.length > 300;
+    // linearly; past 150 topics Brandes–Köpf and fewer sweeps keep it to seconds.
+    var big = children.length > 150;
     return {
       id: "roadmap",
       layoutOptions: {
