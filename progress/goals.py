@@ -110,9 +110,11 @@ def topic_unmark_known(*, learner: User, topic: str) -> None:
 def path_by_week(path: dict, states: dict[str, str] | None = None) -> list[dict]:
     """Group a path's steps (``progress.planning.path_for``) by the week they start in.
 
-    Each week is ``{"week", "start", "end", "hours", "steps"}`` with ISO dates and the
-    hours the path plans in it; each step gets ``state`` (the learner's, if known) and
-    ``kind`` (``learn``, or ``review`` for a faded topic).
+    Each week is ``{"week", "start", "end", "hours", "steps", "continuing"}`` with ISO
+    dates, the hours the path plans in it, the steps starting in it and the titles of
+    those still running from before (so a long topic leaves no week out); each step gets
+    ``state`` (the learner's, if known) and ``kind`` (``learn``, or ``review`` for a
+    faded topic).
 
     Examples
     --------
@@ -123,26 +125,33 @@ def path_by_week(path: dict, states: dict[str, str] | None = None) -> list[dict]
     >>> weeks = path_by_week(path, {"a": "in_progress"})
     >>> [(w["week"], w["start"], w["end"], w["hours"], [s["topic"] for s in w["steps"]]) for w in weeks]
     [(1, '2026-01-05', '2026-01-11', 5, ['a', 'b']), (2, '2026-01-12', '2026-01-18', 4, ['c'])]
-    >>> weeks[0]["steps"][0]["state"], weeks[0]["steps"][1]["kind"]
-    ('in_progress', 'learn')
+    >>> weeks[0]["steps"][0]["state"], weeks[0]["steps"][1]["kind"], weeks[1]["continuing"]
+    ('in_progress', 'learn', ['b'])
     """
     states = states or {}
     start = date.fromisoformat(path["start_date"])
     total = sum(step["hours"] for step in path["steps"])
     per_week = path["hours_per_week"]
-    weeks: dict[int, dict] = {}
+    last = max((step["week"] for step in path["steps"]), default=0)
+    weeks = []
+    for number in range(1, last + 1):
+        first = start + timedelta(weeks=number - 1)
+        planned = min(per_week, max(total - per_week * (number - 1), 0))
+        weeks.append({
+            "week": number,
+            "start": first.isoformat(),
+            "end": (first + timedelta(days=6)).isoformat(),
+            "hours": round(planned, 1) if planned % 1 else int(planned),
+            "steps": [],
+            "continuing": [],
+        })  # fmt: skip
     for step in path["steps"]:
-        number = step["week"]
-        week = weeks.get(number)
-        if week is None:
-            first = start + timedelta(weeks=number - 1)
-            planned = min(per_week, max(total - per_week * (number - 1), 0))
-            week = weeks[number] = {
-                "week": number,
-                "start": first.isoformat(),
-                "end": (first + timedelta(days=6)).isoformat(),
-                "hours": round(planned, 1) if planned % 1 else int(planned),
-                "steps": [],
-            }
-        week["steps"].append({**step, "state": states.get(step["topic"]), "kind": step.get("kind", "learn")})
-    return [weeks[number] for number in sorted(weeks)]
+        weeks[step["week"] - 1]["steps"].append(
+            {**step, "state": states.get(step["topic"]), "kind": step.get("kind", "learn")}
+        )
+        end = date.fromisoformat(step["end"]) if step.get("end") else None
+        for week in weeks[step["week"] :]:
+            if end is None or date.fromisoformat(week["start"]) > end:
+                break
+            week["continuing"].append(step.get("title", step["topic"]))
+    return weeks
