@@ -229,3 +229,15 @@ def test_a_cycle_is_blamed_on_the_edge_the_file_adds_not_on_edges_already_loaded
         import_file(write(tmp_path, cyclic))
     err = capsys.readouterr().err
     assert "topic linear-algebra: prerequisite linear-regression: adding linear-regression → linear-algebra" in err
+
+
+def test_curator_only_fields_import_and_are_not_stored(tmp_path):
+    text = SMALL.replace(
+        '      - {resource: mml-book, role: core, locator: "ch. 2"}',
+        '      - {resource: mml-book, role: core, locator: "ch. 2", hours: 25}\n'
+        "    lint: {ignore: [{rule: hours, reason: The book covers more than this topic.}]}",
+    )
+    assert "hours: 25" in text
+    import_file(write(tmp_path, text))
+    link = TopicResource.objects.get(topic__slug="linear-algebra")
+    assert (link.resource.slug, link.role, link.locator) == ("mml-book", "core", "ch. 2")
