@@ -6,9 +6,13 @@
 
 Django's ``ValidationError`` raised by a service (a cycle, a bad transition) becomes a
 400 with its message instead of a 500; a body over the upload limit is a 413; a
-throttled login is a 429.
+throttled login is a 429 with ``Retry-After``.
+
+Errors raised outside DRF's views (an unknown host, a path outside /api/v1/) are made JSON
+in the same shape by ``api.middleware``.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -34,6 +38,7 @@ def exception_handler(exc, context):
         exc = RequestTooLarge()
     elif isinstance(exc, LoginThrottled):
         exc = exceptions.Throttled(detail=str(exc))
+        exc.wait = settings.LOGIN_FAILURE_WINDOW_SECONDS  # an upper bound; DRF sends Retry-After
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _one_shape(response.data)

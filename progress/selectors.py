@@ -109,21 +109,34 @@ def streak_from_days(days: list[date], today: date) -> Streak:
 
 
 def learner_stats(*, learner: User, today: date) -> dict:
-    """Topics done per track, streaks, and hours done and remaining on the whole roadmap."""
-    known = Q(topics__progress__learner=learner, topics__progress__status__in=KNOWN_STATUSES)
-    tracks = Track.objects.order_by("position").annotate(
-        total=Count("topics", distinct=True),
-        done=Count("topics", filter=known, distinct=True),
+    """Topics done per track, streaks, and hours done and remaining on the whole roadmap.
+
+    Only the learner's own progress rows count. The roadmap's totals come from the topics
+    alone and the learner's figures from their rows alone: one aggregate over a join of
+    topics to everyone's progress would count each topic once per learner who touched it.
+    """
+    tracks = list(
+        Track.objects.order_by("position").annotate(total=Count("topics"), hours=Coalesce(Sum("topics__hours"), 0))
     )
-    hours = Topic.objects.aggregate(
-        total=Sum("hours"),
-        done=Sum("hours", filter=Q(progress__learner=learner, progress__status=TopicStatus.DONE)),
-        skipped=Sum("hours", filter=Q(progress__learner=learner, progress__status=TopicStatus.SKIPPED)),
+    mine = (
+        TopicProgress.objects.filter(learner=learner, status__in=KNOWN_STATUSES)
+        .order_by()
+        .values_list("topic__track", "status")
+        .annotate(n=Count("id"), hours=Sum("topic__hours"))
     )
-    total, done, skipped = hours["total"] or 0, hours["done"] or 0, hours["skipped"] or 0
+    known_per_track: dict[int, int] = {}
+    hours = {TopicStatus.DONE: 0, TopicStatus.SKIPPED: 0}
+    for track_id, status, count, status_hours in mine:
+        known_per_track[track_id] = known_per_track.get(track_id, 0) + count
+        hours[status] += status_hours
+    total = sum(track.hours for track in tracks)
+    done, skipped = hours[TopicStatus.DONE], hours[TopicStatus.SKIPPED]
     current = streak(learner=learner, today=today)
     return {
-        "tracks": [{"track": t.slug, "title": t.title, "done": t.done, "total": t.total} for t in tracks],
+        "tracks": [
+            {"track": t.slug, "title": t.title, "done": known_per_track.get(t.pk, 0), "total": t.total}
+            for t in tracks
+        ],
         "streak": {"current": current.current, "longest": current.longest},
         "hours": {"done": done, "remaining": max(total - done - skipped, 0)},
     }

@@ -1,6 +1,6 @@
 """Tokens and sign-up. Not idempotent-replayable: a stored response would hold a token."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -20,9 +20,17 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Exchange a username and password for an API token",
-        description="Too many failures for a username, or from an address, answer 429 for a while.",
+        description=(
+            "Returns your API token (the same one until you sign out); send it as "
+            "`Authorization: Token <token>`. Too many failures for a username, or from an "
+            "address, answer 429 for a while, even with the right password."
+        ),
+        operation_id="auth_login",
         request=serializers.CredentialsSerializer,
-        responses=serializers.TokenSerializer,
+        responses={
+            200: serializers.TokenSerializer,
+            429: OpenApiResponse(description="Too many failed sign-ins: wait `Retry-After` seconds."),
+        },
         auth=[],
     )
     def post(self, request):
@@ -32,7 +40,11 @@ class TokenView(APIView):
         return Response(serializers.TokenSerializer(token).data)
 
     @extend_schema(
-        summary="Revoke your API token", request=None, responses={status.HTTP_204_NO_CONTENT: None}
+        summary="Revoke your API token",
+        description="Signs you out of every API client: the next request with the old token gets 401.",
+        operation_id="auth_logout",
+        request=None,
+        responses={status.HTTP_204_NO_CONTENT: None},
     )
     def delete(self, request):
         services.token_revoke(user=request.user)
@@ -51,6 +63,12 @@ class SignupView(APIView):
 
     @extend_schema(
         summary="Create a learner account and get its API token",
+        description=(
+            "Creates a learner with the password rules applied (a weak or taken password or "
+            "username is a 400 naming the field) and returns their token. Limited per client "
+            "address (429)."
+        ),
+        operation_id="auth_signup",
         request=serializers.SignupSerializer,
         responses={status.HTTP_201_CREATED: serializers.SignupResultSerializer},
         auth=[],

@@ -76,6 +76,7 @@ def test_after_too_many_failures_for_a_username_even_the_right_password_gets_429
 
     assert response.status_code == 429
     assert response.json() == {"detail": "Too many failed logins. Try again in 15 minutes."}
+    assert response["Retry-After"] == "900"
 
 
 def test_the_username_limit_follows_the_username_across_addresses(anonymous, alice, strict_limits):

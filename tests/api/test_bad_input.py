@@ -199,9 +199,10 @@ def test_bad_resource_links_are_refused(as_carol, roadmap, topics):
         ("search=" + "q" * 201, 400, "search"),
         ("search=%00", 400, "search"),
         ("track=%00", 400, "track"),
-        ("page=0", 404, "detail"),
-        ("page=abc", 404, "detail"),
-        ("page_size=-5&page=2", 404, "detail"),  # a bad page size falls back to the default
+        ("page=0", 400, "page"),
+        ("page=abc", 400, "page"),
+        ("page=99", 404, "detail"),
+        ("page_size=-5&page=2", 400, "page_size"),
         ("level=", 200, "results"),  # an empty filter is no filter
     ],
 )
