@@ -120,6 +120,7 @@ def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadma
     # session (the Again one first) instead of "all done".
     expect(card).to_contain_text("What does a derivative measure?")
     expect(card.locator("#cards-left")).to_have_text("2")
+    focus_is_on_the_card()
     page.keyboard.press("u")  # take back the last rating: the multiple-choice answer
     expect(card).to_contain_text("Undone")
     expect(card).to_contain_text("Which matrix has no inverse?")

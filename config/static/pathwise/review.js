@@ -30,6 +30,8 @@
   document.addEventListener("keydown", function (event) {
     if (!card() || event.altKey || event.ctrlKey || event.metaKey) return;
     if (event.target.matches("input[type=text], textarea, select")) return;
+    // While an answer is on its way, keys wait: they would act on the card being replaced.
+    if (document.querySelector("#review-card.htmx-request, #review-card .htmx-request")) { event.preventDefault(); return; }
     var key = event.key;
     var handled = false;
     if (key === " " || key === "Enter") {
