@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "roadmap",
@@ -84,10 +85,13 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The pages' own filters (markdown, day...) in every template without a {% load %}.
+            "builtins": ["web.templatetags.roadmap_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.notices",
             ],
         },
     }
@@ -137,8 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "roadmap:track-list"
+LOGIN_REDIRECT_URL = "home"  # each role lands where it works (web.home.views.home)
+LOGOUT_REDIRECT_URL = "roadmap:map"
 # Failed logins: after this many failures in the window, further attempts for the same
 # username, or from the same IP address, are refused until the window passes.
 LOGIN_FAILURE_LIMIT_PER_USER = env_int("LOGIN_FAILURE_LIMIT_PER_USER", 5)
@@ -215,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc are served from the app's own static files (drf-spectacular-sidecar):
+    # the docs work offline and load nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "kind" or "status" field; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {

@@ -1,9 +1,10 @@
 """Reads for reviews, one module per sub-domain; import the public names from here.
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
-siblings spread, answer-button previews; ``memory`` — the forecast, coverage and retention
-per topic (also the provider behind ``progress.memory``) and the review log for the
-optimiser; ``learners`` — which learners the background jobs visit.
+siblings spread, answer-button previews; ``session`` — a review session: what comes
+next, what is left, the summary; ``memory`` — the forecast, coverage and retention per
+topic (also the provider behind ``progress.memory``), review history and the review log
+for the optimiser; ``learners`` — which learners the background jobs visit.
 """
 
 from quizzes.selectors.learners import (
@@ -18,6 +19,9 @@ from quizzes.selectors.memory import (
     cards_by_topic,
     due_forecast,
     memory_by_learner,
+    mastery_by_track,
+    retention_by_week,
+    review_history,
     review_rows,
     topic_mastery,
 )
@@ -38,8 +42,20 @@ from quizzes.selectors.queue import (
     shown_question,
     spread_siblings,
 )
+from quizzes.selectors.session import (
+    LEARN_AHEAD,
+    SessionQueue,
+    SessionSummary,
+    session_queue,
+    session_summary,
+)
 
 __all__ = [
+    "LEARN_AHEAD",
+    "SessionQueue",
+    "SessionSummary",
+    "session_queue",
+    "session_summary",
     "ButtonPreview",
     "DailyCounts",
     "DueQueue",
@@ -52,6 +68,9 @@ __all__ = [
     "due_cards",
     "due_count",
     "due_forecast",
+    "mastery_by_track",
+    "retention_by_week",
+    "review_history",
     "due_queue",
     "learners_due_reminder",
     "learners_with_progress",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
 from progress.memory import TopicMemory
@@ -18,7 +18,7 @@ from quizzes import mastery as mastery_rules
 from quizzes import scheduler
 from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
 from quizzes.selectors.queue import active_cards, local_day, midnight, scheduler_settings_for
-from roadmap.models import Topic
+from roadmap.models import Topic, Track
 
 
 def due_forecast(*, learner: User, now: datetime, days: int) -> list[dict]:
@@ -182,6 +182,5 @@ def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, dat
         .order_by("reviewed_at", "id")
         .values_list("card_id", "rating", "reviewed_at", "card__question__kind")
     )
-    return [
-        (card, rating, at, kind != QuestionKind.MULTIPLE_CHOICE) for card, rating, at, kind in rows
+from django.db.models import Avg, Count, Exists, OuterRef, Q
     ]

@@ -15,6 +15,8 @@ class ReviewForm(forms.Form):
     # shuffle that was (see quizzes.choices).
     choice = forms.IntegerField(min_value=0, required=False)
     presentation = forms.IntegerField(min_value=1, required=False)
+    # How long the learner took to answer, measured by the page (review.js); optional.
+    duration_ms = forms.IntegerField(min_value=0, max_value=3_600_000, required=False)
 
     def review(self) -> services.ReviewInput:
         data = self.cleaned_data
@@ -22,5 +24,6 @@ class ReviewForm(forms.Form):
             card_id=data["card"],
             rating=data["rating"] or None,
             answer=data["choice"],
+            duration_ms=data["duration_ms"],
             presentation=data["presentation"],
         )
