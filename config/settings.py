@@ -317,6 +317,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # production.
 LINKCHECK_ALLOW_NETWORKS = env_list("LINKCHECK_ALLOW_NETWORKS")
 
+# Implicit review credit along prerequisites (quizzes.fire, quizzes.credits): a successful
+# review of a topic credits the quiz cards of what it builds on. On unless turned off here.
+IMPLICIT_CREDIT = env_bool("IMPLICIT_CREDIT", True)
+
 # --- Security (production) -------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -22,14 +22,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from progress.deadlines import GoalProgress, deadline_progress
+from progress.memory import memory_by_learner, review_hours
 from progress.models import KNOWN_STATUSES, Assignment, Cohort, LearnerProfile, TopicProgress, User
-from progress.planning import (
-    DEFAULT_HOURS_PER_WEEK,
-    MAX_GOALS,
-    GoalProgress,
-    deadline_progress,
-    resolve_goals,
-)
+from progress.planning import DEFAULT_HOURS_PER_WEEK, MAX_GOALS, resolve_goals
 from progress.selectors import local_today
 from roadmap.models import Topic
 from roadmap.paths import PathError
@@ -209,8 +205,9 @@ def learner_deadlines(
     """For each learner (by id), their progress on every assignment they have (by id).
 
     Deadlines are weighed together, earliest due first (see
-    ``progress.planning.deadline_progress``), at each learner's weekly hours from
-    `today` (default: each learner's local today). A constant number of queries.
+    ``progress.deadlines.deadline_progress``), at each learner's weekly hours from
+    `today` (default: each learner's local today), review steps included (see
+    ``progress.memory``). A constant number of queries.
     """
     learners = {learner.pk: learner for learner in learners}
     if not learners:
@@ -237,6 +234,7 @@ def learner_deadlines(
     known = known_slugs_by_learner(learner_ids=ids)
     profiles = profiles_by_learner(learner_ids=ids)
     now = timezone.now()
+    memory = memory_by_learner(learner_ids=ids, now=now)
     result = {}
     for user_id in ids:
         profile = profiles.get(user_id)
@@ -245,8 +243,9 @@ def learner_deadlines(
             timezone.localdate(now, timezone=profile.zone) if profile else timezone.localdate(now)
         )
         result[user_id] = deadline_progress(
-            graph, known.get(user_id, set()), deadlines[user_id], hours_per_week=hours, today=day
-        )
+            graph, known.get(user_id, set()), deadlines[user_id], hours_per_week=hours, today=day,
+            reviews=review_hours(memory[user_id]),
+        )  # fmt: skip
     return result
 
 

@@ -1,8 +1,9 @@
 """What a mentor reads about a cohort: who will make their due dates, and what holds them up.
 
 For each learner, every assignment that applies to them (the cohort's and their own) is
-projected at their own weekly hours, earliest due date first (see
-``progress.planning.deadline_progress``): its outlook is ``done``, ``on_track`` or
+projected at their own weekly hours, earliest due date first, with review steps for the
+known topics on the way whose memory has faded (see
+``progress.deadlines.deadline_progress``): its outlook is ``done``, ``on_track`` or
 ``behind``. A learner's outlook is ``behind`` if any of their assignments is, ``done`` if
 all are, and None without any.
 
@@ -18,10 +19,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
 
 from progress.assignments import known_slugs_by_learner, profiles_by_learner
+from progress.deadlines import BEHIND, DONE, ON_TRACK, deadline_progress
+from progress.memory import memory_by_learner, review_hours
 from progress.models import Assignment, Cohort, User
-from progress.planning import BEHIND, DEFAULT_HOURS_PER_WEEK, DONE, ON_TRACK, deadline_progress
+from progress.planning import DEFAULT_HOURS_PER_WEEK
 from roadmap.selectors import roadmap_graph
 
 _ALL_GOALS = object()  # the key of a learner's combined path to all their goals
@@ -57,6 +61,7 @@ def cohort_progress(*, cohort: Cohort, mentor: User, today: date) -> dict:
         goals_of[assignment_id].append(slug)
     known = known_slugs_by_learner(learner_ids=ids)
     profiles = profiles_by_learner(learner_ids=ids)
+    memory = memory_by_learner(learner_ids=ids, now=timezone.now())
 
     blocked = defaultdict(list)
     members = []
@@ -68,7 +73,7 @@ def cohort_progress(*, cohort: Cohort, mentor: User, today: date) -> dict:
         hours = profile.hours_per_week if profile else DEFAULT_HOURS_PER_WEEK
         progress = deadline_progress(
             graph, known.get(learner.pk, set()), [*deadlines, (_ALL_GOALS, every_goal, None)],
-            hours_per_week=hours, today=today,
+            hours_per_week=hours, today=today, reviews=review_hours(memory[learner.pk]),
         )  # fmt: skip
         overall = progress.pop(_ALL_GOALS)
         for topic in overall.blocking:
@@ -78,6 +83,7 @@ def cohort_progress(*, cohort: Cohort, mentor: User, today: date) -> dict:
             "hours_per_week": hours,
             "remaining_hours": overall.remaining_hours,
             "remaining_topics": overall.remaining_topics,
+            "reviews": list(overall.reviews),
             "finish_date": overall.finish_date,
             "outlook": _overall_outlook([p.outlook for p in progress.values()]),
             "blocked_by": list(overall.blocking),

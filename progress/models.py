@@ -145,8 +145,10 @@ class TopicProgress(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=20000)
-    # Kept by the nightly mastery refresh (quizzes); None until the learner has reviewed cards.
-    mastery = models.FloatField(null=True, blank=True)
+    # Kept by the nightly mastery refresh (quizzes, see quizzes.mastery for the definitions):
+    # retention is None until the learner has studied one of the topic's cards.
+    retention = models.FloatField(null=True, blank=True)
+    coverage = models.FloatField(default=0.0)
     needs_review = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +162,11 @@ class TopicProgress(models.Model):
 
     def __str__(self):
         return f"{self.learner}: {self.topic_id} {self.status}"
+
+    @property
+    def mastery(self) -> float | None:
+        """Deprecated single number (retention × coverage), kept for older API clients."""
+        return None if self.retention is None else self.retention * self.coverage
 
 
 class ResourceProgress(models.Model):

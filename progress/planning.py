@@ -3,7 +3,7 @@
 ``path_for`` answers "what do I still need for these goals, in what order, and by when?"
 for a signed-in learner (their progress, weekly hours and time zone) or for anyone who
 lists what they know. ``ready_for`` lists what a learner can start today.
-``deadline_progress`` asks the same question about goals with due dates (assignments).
+``progress.deadlines`` asks the same question about goals with due dates (assignments).
 
 Goals name topics or tracks. A track goal stands for the track's *terminal topics*: its
 topics on which no other topic of the same track builds, through the edges the path
@@ -13,27 +13,37 @@ covers all of it that is not known yet. A track all of whose terminal topics are
 is a goal already reached. A slug naming both a topic and a track means the topic; write
 ``track:<slug>`` to mean the track.
 
+*Review steps*: a known topic whose memory has faded (``progress.memory``, which the
+quizzes app answers: its retention is below the learner's desired retention) comes back
+into a signed-in learner's path as a step of kind ``review`` just before the first step
+that builds on it, even through topics they still know, for the time its due cards take
+(see ``roadmap.paths.review``). Its ``why`` says how far it has faded and what builds on
+it. With ``needs_review_as_unknown`` such topics count as not known instead and come back
+at their full study hours. Mentors' projections (``deadline_progress``) include them.
+
 Cost: one query for the graph version (the graph itself is built once per version, see
-``roadmap.selectors.roadmap_graph``) and, for a learner, one for their progress and one
-for their profile, whatever the length of the path.
+``roadmap.selectors.roadmap_graph``) and, for a learner, one for their progress, one for
+their profile and two for their memory, whatever the length of the path.
 """
 
-from collections.abc import Collection, Hashable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
 
 import networkx as nx
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from progress.memory import TopicMemory, memory_for, review_hours
 from progress.models import LearnerProfile, User
 from progress.selectors import known_topic_slugs, local_today, profile_for
 from roadmap.paths import (
+    REVIEW,
     GoalAlreadyKnownError,
     PathError,
     PathOptions,
     learning_path,
     ready_now,
+    with_review_steps,
 )
 from roadmap.selectors import roadmap_graph
 
@@ -41,10 +51,6 @@ MAX_GOALS = 500
 MAX_KNOWN = 500
 TRACK_PREFIX = "track:"
 DEFAULT_HOURS_PER_WEEK = LearnerProfile._meta.get_field("hours_per_week").default
-
-DONE = "done"
-ON_TRACK = "on_track"
-BEHIND = "behind"
 
 
 class UnknownGoalError(PathError):
@@ -172,13 +178,17 @@ def path_for(
     start_date: date | None = None,
     preferred_access: Sequence[str] = (),
     preferred_kinds: Sequence[str] = (),
+    now: datetime | None = None,
 ) -> dict:
     """The path to `goals` as plain data: ``LearningPath.to_dict()`` (each step with a
-    ``why`` sentence), plus ``graph_version``, ``hours_per_week`` and ``start_date``.
+    ``why`` sentence and, for a review step, ``review``: its ``retention`` and
+    ``due_cards``), plus ``graph_version``, ``hours_per_week`` and ``start_date``.
 
-    ``known`` defaults to the learner's done and skipped topics (without those flagged for
-    review when ``needs_review_as_unknown``), ``hours_per_week`` to their profile's and
-    ``start_date`` to their local today. Without a learner, ``known`` is required.
+    ``known`` defaults to the learner's done and skipped topics, those that need review
+    coming back as review steps (or, with ``needs_review_as_unknown``, as topics to study
+    again); with ``known`` given, no review steps are added. ``hours_per_week`` defaults to
+    their profile's and ``start_date`` to their local today; ``now`` (the memory's clock)
+    to now. Without a learner, ``known`` is required.
 
     Raises
     ------
@@ -196,6 +206,7 @@ def path_for(
             {"goals": f"ask for at most {MAX_GOALS} goals at a time, got {len(goals)}"}
         )
     graph, version = roadmap_graph()
+    memory: dict[str, TopicMemory] = {}
     if known is None:
         if learner is None:
             raise ValidationError(
@@ -204,15 +215,18 @@ def path_for(
                     "or list the topics you already know in `known`"
                 }
             )
-        known = graph.nodes.keys() & known_topic_slugs(
-            learner=learner, include_needs_review=not needs_review_as_unknown
-        )
+        known = graph.nodes.keys() & known_topic_slugs(learner=learner)
+        if known:  # only known topics can need review
+            memory = memory_for(learner_id=learner.pk, now=now or timezone.now())
     else:
         known = set(known)
         if len(known) > MAX_KNOWN:
             raise ValidationError(
                 {"known": f"list at most {MAX_KNOWN} known topics, got {len(known)}"}
             )
+    reviews = {t: hours for t, hours in review_hours(memory).items() if t in known}
+    if needs_review_as_unknown:
+        known, reviews = known.difference(reviews), {}
     if hours_per_week is None:
         hours_per_week = profile_for(learner).hours_per_week if learner else DEFAULT_HOURS_PER_WEEK
     if start_date is None:
@@ -228,18 +242,44 @@ def path_for(
         )
         topics = resolve_goals(graph, goals, known, include_recommended=include_recommended)
         path = learning_path(graph, topics, known, options)
+        if reviews:
+            path = with_review_steps(graph, path, reviews, options)
     except PathError as error:
         raise ValidationError(str(error), code="path") from error
     data = path.to_dict()
     titles = graph.nodes
+
+    def title(topic: str) -> str:
+        return titles[topic].get("title", topic)
+
     for step in data["steps"]:
-        step["why"] = why(
-            step["topic"], step["needed_for"], step["chain"], lambda t: titles[t].get("title", t)
-        )
+        topic = step["topic"]
+        if step["kind"] == REVIEW:
+            faded = memory[topic]
+            step["why"] = why_review(title(topic), faded.retention, title(step["chain"][1]))
+            step["review"] = {"retention": faded.retention, "due_cards": faded.due_cards}
+            # API v1's hours are whole study hours: a review takes minutes, not hours.
+            step["minutes"], step["hours"] = max(1, round(step["hours"] * 60)), 0
+        else:
+            step["why"] = why(topic, step["needed_for"], step["chain"], title)
+            step["review"] = None
+            step["minutes"] = round(step["hours"] * 60)
+    data["total_hours"] = round(data["total_hours"])
     data["graph_version"] = version
     data["hours_per_week"] = hours_per_week
     data["start_date"] = start_date.isoformat()
     return data
+
+
+def why_review(title: str, retention: float, builds_on_it: str) -> str:
+    """Why a review step is on the path.
+
+    Examples
+    --------
+    >>> why_review("Attention", 0.6213, "Transformers")
+    'Attention has faded to 62 %; Transformers builds on it'
+    """
+    return f"{title} has faded to {retention:.0%}".replace("%", " %") + f"; {builds_on_it} builds on it"
 
 
 def why(topic: str, needed_for: Sequence[str], chain: Sequence[str], title=str) -> str:
@@ -269,11 +309,12 @@ def why(topic: str, needed_for: Sequence[str], chain: Sequence[str], title=str) 
 
 def ready_for(*, learner: User, needs_review_as_unknown: bool = False) -> list[dict]:
     """What the learner can start today: topics not known whose required prerequisites all
-    are, in roadmap order, with ``topic``, ``title``, ``track``, ``level`` and ``hours``."""
+    are, in roadmap order, with ``topic``, ``title``, ``track``, ``level`` and ``hours``.
+    With ``needs_review_as_unknown`` a known topic that needs review counts as not known."""
     graph, _ = roadmap_graph()
-    known = graph.nodes.keys() & known_topic_slugs(
-        learner=learner, include_needs_review=not needs_review_as_unknown
-    )
+    known = graph.nodes.keys() & known_topic_slugs(learner=learner)
+    if needs_review_as_unknown:
+        known = known.difference(review_hours(memory_for(learner_id=learner.pk, now=timezone.now())))
     track_order = {track: i for i, track in enumerate(_tracks(graph))}
     nodes = graph.nodes
     slugs = sorted(
@@ -304,90 +345,3 @@ def goal_options() -> list[dict]:
         }
         for slug, track in _tracks(graph).items()
     ]
-
-
-# --- Goals with due dates (assignments) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GoalProgress:
-    """How far a learner is from some goals, and whether they will make the due date.
-
-    ``remaining_goals`` (those not known yet), ``remaining_hours`` and ``ready_now`` are
-    about these goals alone; ``finish_date`` and
-    ``outlook`` (``done``, ``on_track`` or ``behind``) also count the work for goals due
-    earlier (see :func:`deadline_progress`). ``blocking`` lists the ready-now topics that
-    are prerequisites of something else on the path.
-    """
-
-    remaining_goals: tuple[str, ...]
-    remaining_hours: float
-    remaining_topics: int
-    finish_date: date | None
-    outlook: str
-    ready_now: tuple[str, ...]
-    blocking: tuple[str, ...]
-
-
-def deadline_progress(
-    graph: nx.DiGraph,
-    known: Collection[str],
-    deadlines: Iterable[tuple[Hashable, Collection[str], date | None]],
-    *,
-    hours_per_week: float,
-    today: date,
-) -> dict[Hashable, GoalProgress]:
-    """Map each ``(key, goal topics, due date)`` of `deadlines` to the learner's progress.
-
-    The learner is assumed to work on goals in due-date order (earliest deadline first,
-    no due date last): the projected finish of a set of goals is that of the path to
-    them *and* to every goal due no later, studied from `today` at `hours_per_week`. A
-    deadline is ``on_track`` when that finish is on or before the due date, ``behind``
-    otherwise, and ``done`` when no topic of its own path is left. Goals and known slugs
-    that are not topics of `graph` (deleted since) are ignored.
-
-    Examples
-    --------
-    >>> G = nx.DiGraph([("python", "numpy"), ("numpy", "pandas")])
-    >>> nx.set_node_attributes(G, 7, "hours")
-    >>> monday = date(2025, 1, 6)
-    >>> result = deadline_progress(
-    ...     G, {"python"},
-    ...     [("a", ["numpy"], date(2025, 1, 13)), ("b", ["pandas"], date(2025, 1, 15))],
-    ...     hours_per_week=7, today=monday,
-    ... )
-    >>> a, b = result["a"], result["b"]
-    >>> a.outlook, a.finish_date, b.remaining_hours, b.outlook
-    ('on_track', datetime.date(2025, 1, 12), 14, 'behind')
-    """
-    known = graph.nodes.keys() & known
-    order = sorted(
-        enumerate(deadlines), key=lambda item: (item[1][2] is None, item[1][2] or date.max, item[0])
-    )
-    results = {}
-    cumulative: list[str] = []
-    for _, (key, goals, due) in order:
-        goals = [g for g in goals if g in graph]
-        cumulative.extend(g for g in goals if g not in cumulative)
-        own = _path(graph, goals, known, hours_per_week, today)
-        if own is None:
-            results[key] = GoalProgress((), 0, 0, None, DONE, (), ())
-            continue
-        finish = _path(graph, cumulative, known, hours_per_week, today).finish_date
-        ready = tuple(own.ready_now)
-        serves = {step.topic: step.needed_for for step in own.steps}
-        blocking = tuple(t for t in ready if any(goal != t for goal in serves[t]))
-        outlook = BEHIND if due is not None and finish > due else ON_TRACK
-        results[key] = GoalProgress(
-            tuple(own.goals), own.total_hours, len(own.steps), finish, outlook, ready, blocking
-        )
-    return results
-
-
-def _path(graph, goals, known, hours_per_week, today):
-    """The path to the goals not known yet, or None when there are none."""
-    missing = [g for g in goals if g not in known]
-    if not missing:
-        return None
-    options = PathOptions(hours_per_week=hours_per_week, start_date=today)
-    return learning_path(graph, missing, known, options)

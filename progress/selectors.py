@@ -1,5 +1,6 @@
 """Reads about learners: progress, activity calendar, streaks, stats, who may see whom."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -8,6 +9,7 @@ from django.db.models import CharField, Count, Exists, Max, OuterRef, Prefetch, 
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from progress.memory import memory_for
 from progress.models import (
     KNOWN_STATUSES,
     Activity,
@@ -38,11 +40,10 @@ def learner_progress(*, learner: User) -> QuerySet[TopicProgress]:
     )
 
 
-def known_topic_slugs(*, learner: User, include_needs_review: bool = True) -> set[str]:
-    """Topics the learner counts as known: done or skipped (optionally not those flagged for review)."""
+def known_topic_slugs(*, learner: User) -> set[str]:
+    """Topics the learner counts as known: done or skipped (whether they need review is
+    ``progress.memory``'s to say)."""
     rows = TopicProgress.objects.filter(learner=learner, status__in=KNOWN_STATUSES)
-    if not include_needs_review:
-        rows = rows.filter(needs_review=False)
     return set(rows.values_list("topic__slug", flat=True))
 
 
@@ -108,8 +109,11 @@ def streak_from_days(days: list[date], today: date) -> Streak:
     return Streak(current=current, longest=longest)
 
 
-def learner_stats(*, learner: User, today: date) -> dict:
-    """Topics done per track, streaks, and hours done and remaining on the whole roadmap.
+def learner_stats(*, learner: User, today: date, now: datetime | None = None) -> dict:
+    """Topics done per track, streaks, hours done and remaining on the whole roadmap, and per
+    track the memory of the learner's cards (``progress.memory``): how many cards, how many
+    studied (``coverage``), their mean recall now (``retention``, None until one is studied)
+    and how many topics need review.
 
     Only the learner's own progress rows count. The roadmap's totals come from the topics
     alone and the learner's figures from their rows alone: one aggregate over a join of
@@ -132,14 +136,50 @@ def learner_stats(*, learner: User, today: date) -> dict:
     total = sum(track.hours for track in tracks)
     done, skipped = hours[TopicStatus.DONE], hours[TopicStatus.SKIPPED]
     current = streak(learner=learner, today=today)
+    memory = memory_by_track(learner=learner, now=now or timezone.now())
     return {
         "tracks": [
-            {"track": t.slug, "title": t.title, "done": known_per_track.get(t.pk, 0), "total": t.total}
+            {
+                "track": t.slug, "title": t.title, "done": known_per_track.get(t.pk, 0), "total": t.total,
+                **memory[t.slug],
+            }  # fmt: skip
             for t in tracks
         ],
         "streak": {"current": current.current, "longest": current.longest},
         "hours": {"done": done, "remaining": max(total - done - skipped, 0)},
     }
+
+
+def memory_by_track(*, learner: User, now: datetime) -> dict[str, dict]:
+    """Per track slug: ``cards``, ``studied``, ``coverage``, ``retention`` and
+    ``needs_review`` (topics), summed over the learner's topics with cards.
+
+    Retention is the mean over every studied card of the track, so a topic counts by its
+    number of studied cards. Tracks without cards get zeros and a None retention.
+    """
+    topics = memory_for(learner_id=learner.pk, now=now, known_only=False)
+    totals: dict[str, dict] = defaultdict(
+        lambda: {"cards": 0, "studied": 0, "recall": 0.0, "needs_review": 0}
+    )
+    for memory in topics.values():
+        total = totals[memory.track]
+        total["cards"] += memory.cards
+        total["studied"] += memory.studied
+        total["recall"] += (memory.retention or 0.0) * memory.studied
+        total["needs_review"] += memory.needs_review
+    result: dict[str, dict] = defaultdict(
+        lambda: {"cards": 0, "studied": 0, "coverage": 0.0, "retention": None, "needs_review": 0}
+    )
+    for track, total in totals.items():
+        studied = total["studied"]
+        result[track] = {
+            "cards": total["cards"],
+            "studied": studied,
+            "coverage": studied / total["cards"] if total["cards"] else 0.0,
+            "retention": total["recall"] / studied if studied else None,
+            "needs_review": total["needs_review"],
+        }
+    return result
 
 
 def cohorts_for_mentor(*, mentor: User) -> QuerySet[Cohort]:

@@ -6,10 +6,13 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes and reviews"
 
     def ready(self):
-        # The layers below tell this one what happened through a signal and a hook.
+        # The layers below tell this one what happened through a signal and a hook, and ask
+        # it about learners' memory through another (progress.memory).
+        from progress import memory
         from progress.signals import topic_started
-        from quizzes import curriculum, receivers
+        from quizzes import curriculum, receivers, selectors
         from roadmap.curriculum import sections
 
         topic_started.connect(receivers.enroll_on_topic_started, dispatch_uid="quizzes.enroll_on_topic_started")
         sections.register(curriculum.QUESTIONS)
+        memory.register(selectors.memory_by_learner)

@@ -1,12 +1,16 @@
 """Keeping each learner's memory model current from their reviews, in the background.
 
-- `mastery_refresh` (nightly): each topic's mastery and needs-review flag on the learner's
-  ``TopicProgress`` rows, by the rules of `quizzes.mastery`;
+- `mastery_refresh` (nightly): each topic's coverage, retention and needs-review flag on
+  the learner's ``TopicProgress`` rows, by the rules of `quizzes.mastery` (a snapshot for
+  lists; the planner asks for the live values through ``progress.memory``);
 - `parameters_optimise` (monthly): the learner's own FSRS parameters, fitted by
-  `quizzes.optimizer` and adopted only when they predict held-out reviews better.
+  `quizzes.optimizer` and adopted only when they predict held-out reviews better by a
+  margin a paired test says is real; on adoption every card of the learner is
+  recomputed from its history with them and rescheduled.
 
 Both are idempotent, as `quizzes.tasks` needs: mastery is recomputed from scratch, and a
-fit is recorded once per learner and month.
+fit is recorded once per learner and month (and a rebuild from the same history with the
+same parameters gives the same cards).
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
-from progress.models import LearnerProfile, TopicProgress, TopicStatus
+from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress
 from quizzes import mastery as mastery_rules
 from quizzes import optimizer, selectors
-from quizzes.models import ParameterFit
+from quizzes.cards import cards_rebuild
+from quizzes.models import Card, ParameterFit
 
 logger = logging.getLogger(__name__)
 
 
 def mastery_refresh(*, learner_id: int, now: datetime) -> int:
-    """Store mastery and the needs-review flag on each of the learner's topic progress rows.
+    """Store coverage, retention and the needs-review flag on each of the learner's topic
+    progress rows.
 
     See `quizzes.mastery` for the definitions. Returns how many rows changed.
     """
@@ -39,25 +45,32 @@ def mastery_refresh(*, learner_id: int, now: datetime) -> int:
     for row in rows:
         cards = topics.get(row.topic_id, selectors.TopicCards())
         result = mastery_rules.topic_mastery(
-            cards.reviewed, now, cards=cards.cards, settings=settings
+            cards.studied, now, cards=cards.cards, settings=settings
         )
         flag = mastery_rules.needs_review(
-            result, done=row.status == TopicStatus.DONE, desired_retention=profile.desired_retention
+            result,
+            known=row.status in KNOWN_STATUSES,
+            desired_retention=profile.desired_retention,
         )
-        if (row.mastery, row.needs_review) != (result.mastery, flag):
-            row.mastery, row.needs_review = result.mastery, flag
+        stored = (row.retention, row.coverage, row.needs_review)
+        if stored != (result.retention, result.coverage, flag):
+            row.retention, row.coverage, row.needs_review = result.retention, result.coverage, flag
             changed.append(row)
-    TopicProgress.objects.bulk_update(changed, ["mastery", "needs_review"], batch_size=500)
+    TopicProgress.objects.bulk_update(
+        changed, ["retention", "coverage", "needs_review"], batch_size=500
+    )
     return len(changed)
 
 
 def parameters_optimise(*, learner_id: int, at: datetime) -> ParameterFit | None:
-    """Fit the learner's own FSRS parameters for the month of ``at``, adopting them only if better.
+    """Fit the learner's own FSRS parameters for the month of ``at``, adopting them only if
+    really better (``quizzes.optimizer.choose_parameters``).
 
-    Needs `optimizer.MIN_REVIEWS` reviews. The fit and both held-out log losses are
-    recorded in ``ParameterFit`` (one per learner and month, so a rerun returns the
-    month's fit untouched); adopted parameters go to ``LearnerProfile.fsrs_parameters``,
-    which `selectors.scheduler_settings_for` uses from then on.
+    Needs `optimizer.MIN_REVIEWS` reviews. The fit, both held-out log losses, the evidence
+    and the decision are recorded in ``ParameterFit`` (one per learner and month, so a
+    rerun returns the month's fit untouched). Adopted parameters go to
+    ``LearnerProfile.fsrs_parameters``, and in the same transaction every one of the
+    learner's cards is rebuilt from its reviews and credits with them and rescheduled.
     """
     period = f"{at.astimezone(UTC):%Y-%m}"
     existing = ParameterFit.objects.filter(learner_id=learner_id, period=period).first()
@@ -82,12 +95,31 @@ def parameters_optimise(*, learner_id: int, at: datetime) -> ParameterFit | None
                 "review_count": len(rows),
                 "current_loss": outcome.current_loss,
                 "candidate_loss": outcome.candidate_loss,
+                "scored": outcome.scored,
+                "improvement_low": outcome.improvement_low,
+                "decision": outcome.reason[:300],
                 "adopted": outcome.adopted,
-                "parameters": list(outcome.parameters),
+                "parameters": list(outcome.candidate),
             },
         )
         if created and outcome.adopted:
             LearnerProfile.objects.filter(user_id=learner_id).update(
                 fsrs_parameters=list(outcome.parameters)
             )
+            cards_reschedule(learner_id=learner_id)
     return fit
+
+
+def cards_reschedule(*, learner_id: int) -> int:
+    """Recompute every one of the learner's cards from its history with their current
+    settings (after new parameters are adopted); returns how many cards.
+
+    One transaction; the cards are locked in id order. Running it twice gives the same
+    cards: a rebuild replays the same history with the same parameters.
+    """
+    with transaction.atomic():
+        profile = LearnerProfile.objects.get(user_id=learner_id)
+        settings = selectors.scheduler_settings_for(profile)
+        cards = list(Card.objects.select_for_update().filter(learner_id=learner_id).order_by("pk"))
+        cards_rebuild(cards=cards, settings=settings, learner_id=learner_id)
+    return len(cards)

@@ -64,6 +64,11 @@ class Card(models.Model):
     reps = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
+    # Implicit credit (quizzes.fire, quizzes.credits): when the card last took one, and its
+    # memory as it was before the credits taken since its last review (to test them then).
+    last_credit = models.DateTimeField(null=True, blank=True)
+    uncredited_stability = models.FloatField(null=True, blank=True)
+    uncredited_review = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -113,6 +118,56 @@ class ReviewLog(models.Model):
         return f"review of card {self.card_id}: {self.rating}"
 
 
+class CreditKind(models.TextChoices):
+    CREDIT = "credit", "Implicit repetition"
+    BOOST = "boost", "Brought forward after a lapse"
+
+
+class ImplicitCredit(models.Model):
+    """What an explicit review did to the cards of the topics it builds on (see quizzes.fire).
+
+    Kept apart from ``ReviewLog``: these are inferences, not answers, and the optimiser,
+    the review counts and exports read only real reviews. A credit is earned once per
+    card and source review, so replaying an offline upload never earns it twice, and
+    rebuilding a card from its log replays its credits in time order.
+    """
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="credits")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        ReviewLog, on_delete=models.CASCADE, related_name="credits", help_text="The review that earned it."
+    )
+    kind = models.CharField(max_length=8, choices=CreditKind.choices, default=CreditKind.CREDIT)
+    credited_at = models.DateTimeField()
+    weight = models.FloatField(help_text="The share of a real review credited (0 for a boost).")
+
+    class Meta:
+        ordering = ["credited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "source"], name="implicit_credit_once_per_source"),
+            models.CheckConstraint(condition=Q(kind__in=CreditKind.values), name="implicit_credit_kind_valid"),
+            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=1), name="implicit_credit_weight_range"),
+        ]
+        indexes = [models.Index(fields=["card", "credited_at"])]
+
+    def __str__(self):
+        return f"{self.kind} of {self.weight:.2f} for card {self.card_id}"
+
+
+class CreditCalibration(models.Model):
+    """How far a learner's implicit credits have been borne out (``quizzes.fire.Calibration``)."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_calibration"
+    )
+    observed = models.FloatField(default=0.0, help_text="Σ (recalled − recall predicted without credit)")
+    expected = models.FloatField(default=0.0, help_text="Σ (recall predicted with credit − without)")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"credit calibration of {self.learner}"
+
+
 class Reminder(models.Model):
     """One reminder per learner per local day; the row is claimed before anything is sent."""
 
@@ -133,15 +188,21 @@ class Reminder(models.Model):
 
 
 class ParameterFit(models.Model):
-    """A monthly attempt to fit a learner's own FSRS parameters, adopted only if better."""
+    """A monthly attempt to fit a learner's own FSRS parameters, adopted only if really better
+    (see ``quizzes.optimizer.decision``): both figures, the evidence and the decision."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits")
     fitted_at = models.DateTimeField()
     period = models.CharField(max_length=7, help_text="YYYY-MM; one fit per learner per month.")
     review_count = models.PositiveIntegerField()
-    current_loss = models.FloatField()
-    candidate_loss = models.FloatField()
-    parameters = models.JSONField()
+    current_loss = models.FloatField(null=True, help_text="Held-out log loss of the parameters in use.")
+    candidate_loss = models.FloatField(null=True, help_text="Held-out log loss of parameters fitted on the past.")
+    scored = models.PositiveIntegerField(default=0, help_text="Held-out reviews the losses are over.")
+    improvement_low = models.FloatField(
+        null=True, help_text="Lower confidence bound of the improvement (current − candidate)."
+    )
+    decision = models.CharField(max_length=300, blank=True, help_text="Why it was adopted or not.")
+    parameters = models.JSONField(help_text="The parameters fitted on all reviews.")
     adopted = models.BooleanField()
 
     class Meta:

@@ -1,16 +1,18 @@
-"""Writes for reviews: enrolling cards, live and offline reviews, rebuilding a card.
+"""Writes for reviews: enrolling cards, live and offline reviews.
 
 A review locks its card (``select_for_update``) and writes the ``ReviewLog`` row, the
-new card state and the ``Activity`` row in one transaction, so two submissions for one
-card are applied one after the other and neither is lost.
+new card state, the ``Activity`` row and the implicit credit it earns
+(``quizzes.credits``) in one transaction, so two submissions for one card are applied
+one after the other and neither is lost. What a submitted review means (grading,
+times) is ``quizzes.grading``'s; how it moves the card, ``quizzes.cards``'.
 
 Every review's fuzz is seeded by ``scheduler.review_seed(card.pk, n)`` for the card's
-n-th review in time order, so rebuilding a card from its log (`cards_rebuild`) gives
-exactly the state the live reviews produced. An offline review older than the card's
-last review is therefore inserted into the log and the card rebuilt, which ends where
-sending every review live in time order would have. (A rebuild uses the learner's
-current parameters; after the monthly fit changes them, a rebuild can differ from the
-live history by the parameter change, as in any FSRS "reschedule".)
+n-th review in time order, so rebuilding a card from its log and its credits
+(``quizzes.cards.cards_rebuild``) gives exactly the state the live reviews produced. An
+offline review older than the card's last review or credit is therefore inserted into
+the log and the card rebuilt, which ends where sending every review live in time order
+would have. (A rebuild uses the learner's current parameters; after the monthly fit
+changes them, every card is rebuilt, as in any FSRS "reschedule".)
 
 The other writes of the app: review reminders in `quizzes.reminders`, the nightly mastery
 and monthly parameter fits in `quizzes.fitting`, curators' questions in `quizzes.questions`.
@@ -18,9 +20,8 @@ and monthly parameter fits in `quizzes.fitting`, curators' questions in `quizzes
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,12 +29,25 @@ from django.utils import timezone
 
 from progress.models import Activity, ActivityKind, User
 from progress.selectors import profile_for
-from quizzes import scheduler, selectors
-from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
+from quizzes import selectors
+from quizzes.cards import CARD_FIELDS, apply_review, cards_rebuild, last_event, save_cards
+from quizzes.credits import CreditSession
+from quizzes.grading import ReviewInput, grade, review_time
+from quizzes.models import Card, Question, ReviewLog
 from roadmap.models import Topic
 
-#: How far ahead of the server clock a device's ``reviewed_at`` may be.
-CLOCK_SKEW = timedelta(minutes=5)
+__all__ = [
+    "MAX_BATCH",
+    "ReviewInput",
+    "ReviewResult",
+    "cards_rebuild",
+    "Graded",
+    "enroll_topic_cards",
+    "graded_reviews_record",
+    "review_submit",
+    "reviews_upload",
+]
+
 #: Most reviews one offline upload may carry.
 MAX_BATCH = 500
 
@@ -61,19 +75,6 @@ def enroll_topic_cards(*, learner: User, topic: Topic, now: datetime) -> int:
     return len(cards)
 
 
-@dataclass(frozen=True)
-class ReviewInput:
-    """One review as a client sends it. ``answer`` is free text, or for a
-    multiple-choice card the chosen choice index (or list of indexes)."""
-
-    card_id: int
-    rating: int | None = None
-    answer: object = None
-    reviewed_at: datetime | None = None
-    duration_ms: int | None = None
-    client_id: str | None = None
-
-
 @dataclass
 class ReviewResult:
     """What became of one review: ``applied``, ``duplicate`` (client id seen) or ``rejected``."""
@@ -84,133 +85,6 @@ class ReviewResult:
     card: Card | None = None
     review: ReviewLog | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _refused(field_name: str, message: str) -> tuple[int, None, str, dict]:
-    return 0, None, "", {field_name: [message]}
-
-
-def _grade(card: Card, review: ReviewInput) -> tuple[int, bool | None, str, dict]:
-    """The rating to apply, whether the answer was right, the answer as stored text, errors.
-
-    Only a multiple-choice answer is graded; a rating sent alone is taken as it is, without
-    even reading the question.
-    """
-    rating, answer = review.rating, review.answer
-    if rating is not None and (isinstance(rating, bool) or rating not in (1, 2, 3, 4)):
-        return _refused(
-            "rating", f"rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), got {rating!r}"
-        )
-    if answer is None and rating is not None:
-        return rating, None, "", {}
-    question = card.question
-    if question.kind == QuestionKind.FREE_RECALL:
-        if rating is None:
-            return _refused("rating", "this free recall card needs a rating")
-        if not isinstance(answer, str):
-            return _refused("answer", "a free-recall answer must be text")
-        return rating, None, answer, {}
-    if answer is None:
-        return _refused(
-            "answer", "this multiple choice card needs an answer (a choice index) or a rating"
-        )
-    chosen = answer if isinstance(answer, list) else [answer]
-    last = len(question.choices) - 1
-    if not chosen or any(
-        isinstance(c, bool) or not isinstance(c, int) or not 0 <= c <= last for c in chosen
-    ):
-        return _refused("answer", f"choose by index, 0 to {last}; got {answer!r}")
-    correct = sorted(set(chosen)) == sorted(set(question.correct_choices))
-    if rating is None:
-        rating = scheduler.Rating.Good if correct else scheduler.Rating.Again
-    elif not correct and rating != scheduler.Rating.Again:
-        return _refused("rating", f"a wrong answer is rated 1 (Again), not {rating}")
-    return int(rating), correct, ",".join(str(c) for c in chosen), {}
-
-
-def _when(
-    review: ReviewInput, card: Card, now: datetime, *, live: bool
-) -> tuple[datetime | None, dict]:
-    if review.reviewed_at is None:
-        if not live:
-            return None, {"reviewed_at": ["an offline review needs the time it was made"]}
-        return now, {}
-    if timezone.is_naive(review.reviewed_at):
-        return None, {"reviewed_at": ["reviewed_at must include a time zone offset"]}
-    at = review.reviewed_at.astimezone(UTC)
-    if at > now + CLOCK_SKEW:
-        return None, {
-            "reviewed_at": [f"{at.isoformat()} is in the future (server time {now.isoformat()})"]
-        }
-    if at < card.created_at:
-        return None, {
-            "reviewed_at": [
-                f"{at.isoformat()} is before the card existed ({card.created_at.isoformat()})"
-            ]
-        }
-    if live and card.last_review and at < card.last_review:
-        return None, {
-            "reviewed_at": [
-                f"{at.isoformat()} is before the card's last review "
-                f"({card.last_review.isoformat()}); "
-                "send older reviews as a batch (a list) to have them replayed in order"
-            ]
-        }
-    return min(at, now), {}
-
-
-def _apply(
-    card: Card, rating: int, reviewed_at: datetime, settings: scheduler.SchedulerSettings
-) -> None:
-    """Move the card (in memory) through one review; its next review number seeds the fuzz."""
-    before = selectors.card_state(card)
-    after = scheduler.review(
-        before,
-        rating,
-        reviewed_at,
-        settings=settings,
-        fuzz_seed=scheduler.review_seed(card.pk, card.reps + 1),
-    )
-    if rating == scheduler.Rating.Again and before.state == CardState.REVIEW:
-        card.lapses += 1
-    card.reps += 1
-    card.state, card.step = after.state, after.step
-    card.stability, card.difficulty = after.stability, after.difficulty
-    card.due, card.last_review = after.due, after.last_review
-
-
-_CARD_FIELDS = ["state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"]
-
-
-def _save_cards(cards: list[Card]) -> None:
-    """Write the cards' scheduling fields in one statement.
-
-    An upsert on the primary key of rows the caller holds locked, so it only ever
-    updates. ``bulk_update`` builds a ``CASE WHEN id = ...`` per field and card: for 100
-    cards it took 70-100 ms, most of an offline upload; this takes under 10 ms.
-    """
-    Card.objects.bulk_create(
-        cards, update_conflicts=True, unique_fields=["id"], update_fields=_CARD_FIELDS
-    )
-
-
-def cards_rebuild(*, cards: list[Card], settings: scheduler.SchedulerSettings) -> list[Card]:
-    """Recompute the cards from their whole review logs in time order.
-
-    The caller holds the cards' locks. One read of the logs and one write of the cards,
-    however many cards.
-    """
-    history: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
-    logs = ReviewLog.objects.filter(card__in=cards).order_by("card_id", "reviewed_at", "id")
-    for card_id, rating, reviewed_at in logs.values_list("card_id", "rating", "reviewed_at"):
-        history[card_id].append((rating, reviewed_at))
-    for card in cards:
-        card.state, card.step, card.stability, card.difficulty = CardState.NEW, None, None, None
-        card.due, card.last_review, card.reps, card.lapses = card.created_at, None, 0, 0
-        for rating, reviewed_at in history[card.pk]:
-            _apply(card, rating, reviewed_at, settings)
-    _save_cards(cards)
-    return cards
 
 
 def _log(
@@ -252,9 +126,7 @@ def review_submit(
         Naming the field: a bad rating or answer, or ``reviewed_at`` in the future,
         before the card existed or before the card's last review.
     """
-    cards = Card.objects.select_for_update(of=("self",))
-    if review.answer is not None or review.rating is None:
-        cards = cards.select_related("question")  # to grade the answer; a bare rating needs none
+    cards = Card.objects.select_for_update(of=("self",)).select_related("question")
     card = cards.get(pk=review.card_id, learner=learner)
     now = now or timezone.now()  # read after the lock, so racing submissions keep their order
     if review.client_id:
@@ -267,15 +139,20 @@ def review_submit(
             return ReviewResult(
                 status="duplicate", client_id=review.client_id, card=card, review=seen
             )
-    rating, correct, answer, errors = _grade(card, review)
-    at, time_errors = _when(review, card, now, live=True)
+    rating, correct, answer, errors = grade(card, review, live=True)
+    at, time_errors = review_time(review, card, now, live=True)
     if errors or time_errors:
         raise ValidationError({**errors, **time_errors})
-    _apply(card, rating, at, selectors.scheduler_settings_for(profile_for(learner)))
+    settings = selectors.scheduler_settings_for(profile_for(learner))
+    before = card.state
+    observation = apply_review(card, rating, at, settings)
     log = _log(card, learner, review, rating, correct, answer, at)
     log.save()
-    card.save(update_fields=_CARD_FIELDS)
+    card.save(update_fields=CARD_FIELDS)
     _activity(log).save()
+    session = CreditSession(learner=learner, settings=settings, cards={card.pk: card})
+    session.reviewed(card, log, before=before, observation=observation)
+    session.finish()
     return ReviewResult(status="applied", client_id=log.client_id, card=card, review=log)
 
 
@@ -294,11 +171,11 @@ def reviews_upload(
         raise ValidationError(
             {"reviews": [f"send at most {MAX_BATCH} reviews at a time, got {len(reviews)}"]}
         )
-    locked = Card.objects.select_for_update(of=("self",)).filter(
-        learner=learner, pk__in={r.card_id for r in reviews}
+    locked = (
+        Card.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .filter(learner=learner, pk__in={r.card_id for r in reviews})
     )
-    if any(r.answer is not None or r.rating is None for r in reviews):
-        locked = locked.select_related("question")  # answers to grade; bare ratings need none
     # Lock in id order so two uploads touching the same cards cannot deadlock.
     cards = {card.pk: card for card in locked.order_by("pk")}
     now = now or timezone.now()
@@ -335,8 +212,8 @@ def reviews_upload(
                     "client_id": [f"{review.client_id!r} was already used for another review"]
                 }
             continue
-        rating, correct, answer, errors = _grade(card, review)
-        at, time_errors = _when(review, card, now, live=False)
+        rating, correct, answer, errors = grade(card, review, live=False, earlier=len(accepted.get(card.pk, ())))
+        at, time_errors = review_time(review, card, now, live=False)
         if errors or time_errors:
             result.errors = {**errors, **time_errors}
             continue
@@ -347,21 +224,28 @@ def reviews_upload(
 
     settings = selectors.scheduler_settings_for(profile_for(learner))
     logs: list[tuple[int, ReviewLog]] = []
-    moved, rebuilt = [], []
+    moved, rebuilt, noted = [], [], []
     for card_id in sorted(accepted):
         card = cards[card_id]
         items = sorted(accepted[card_id], key=lambda item: item[1].reviewed_at)  # stable for ties
-        if card.last_review is None or items[0][1].reviewed_at >= card.last_review:
+        last = last_event(card)
+        if last is None or items[0][1].reviewed_at >= last:
             for _, log in items:
-                _apply(card, log.rating, log.reviewed_at, settings)
+                before = card.state
+                noted.append((card, log, before, apply_review(card, log.rating, log.reviewed_at, settings)))
             moved.append(card)
         else:
             rebuilt.append(card)
+            noted.extend((card, log, None, None) for _, log in items)
         logs.extend(items)
     ReviewLog.objects.bulk_create([log for _, log in logs])
-    _save_cards(moved)
+    save_cards(moved)
     cards_rebuild(cards=rebuilt, settings=settings)
     Activity.objects.bulk_create([_activity(log) for _, log in logs])
+    session = CreditSession(learner=learner, settings=settings, cards=cards)
+    for card, log, before, observation in noted:
+        session.reviewed(card, log, before=before, observation=observation)
+    session.finish()
     for index, log in logs:
         results[index].status, results[index].review = "applied", log
     earlier = [r for r in results if r.status == "duplicate"]
@@ -377,3 +261,46 @@ def reviews_upload(
             None,
         )
     return results
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A review already graded elsewhere (a check quiz, ``quizzes.checks``)."""
+
+    card: Card
+    rating: int
+    correct: bool | None
+    answer: str
+
+
+@transaction.atomic
+def graded_reviews_record(*, learner: User, graded: list[Graded], at: datetime) -> list[ReviewLog]:
+    """Apply reviews graded elsewhere to the learner's cards at `at`, as live reviews are:
+    log, card, activity and implicit credit together. The cards are locked here, in id order.
+    """
+    locked = {
+        card.pk: card
+        for card in Card.objects.select_for_update(of=("self",))
+        .filter(learner=learner, pk__in=[g.card.pk for g in graded])
+        .order_by("pk")
+    }
+    settings = selectors.scheduler_settings_for(profile_for(learner))
+    session = CreditSession(learner=learner, settings=settings, cards=locked)
+    logs, noted = [], []
+    for item in graded:
+        card = locked[item.card.pk]
+        before = card.state
+        observation = apply_review(card, item.rating, at, settings)
+        log = ReviewLog(
+            card=card, learner=learner, rating=item.rating, reviewed_at=at,
+            answer=item.answer[:5000], correct=item.correct,
+        )  # fmt: skip
+        logs.append(log)
+        noted.append((card, log, before, observation))
+    ReviewLog.objects.bulk_create(logs)
+    save_cards(list(locked.values()))
+    Activity.objects.bulk_create([_activity(log) for log in logs])
+    for card, log, before, observation in noted:
+        session.reviewed(card, log, before=before, observation=observation)
+    session.finish()
+    return logs

@@ -1,4 +1,5 @@
-"""Undoing a review: its log row and activity removed, the card rebuilt from its history.
+"""Undoing a review: its log row and activity removed, the card rebuilt from its history,
+and so are the cards it gave implicit credit to (``quizzes.credits``), without that credit.
 
 A write of its own beside ``quizzes.services`` (which it reuses to rebuild the card): the
 review page offers it for the last rating of a session, as Anki does.
@@ -10,7 +11,7 @@ from django.db import transaction
 from progress.models import Activity, ActivityKind, User
 from progress.selectors import profile_for
 from quizzes import selectors
-from quizzes.models import Card, ReviewLog
+from quizzes.models import Card, ImplicitCredit, ReviewLog
 from quizzes.services import cards_rebuild
 
 
@@ -40,6 +41,12 @@ def review_undo(*, learner: User, review_id: int) -> Card:
     )
     if activity is not None:
         activity.delete()
-    log.delete()
-    cards_rebuild(cards=[card], settings=selectors.scheduler_settings_for(profile_for(learner)))
+    credited = list(
+        Card.objects.select_for_update(of=("self",))
+        .filter(pk__in=ImplicitCredit.objects.filter(source=log).values("card_id"))
+        .exclude(pk=card.pk)
+        .order_by("pk")
+    )
+    log.delete()  # and, with it, the implicit credit it gave
+    cards_rebuild(cards=[card, *credited], settings=selectors.scheduler_settings_for(profile_for(learner)))
     return card

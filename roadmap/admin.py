@@ -49,7 +49,7 @@ class PrerequisiteInline(admin.TabularInline):
     fk_name = "to_topic"
     formset = PrerequisiteInlineFormSet
     autocomplete_fields = ["from_topic"]
-    fields = ["from_topic", "kind", "reason"]
+    fields = ["from_topic", "kind", "reason", "weight"]
     extra = 0
     verbose_name = "prerequisite"
     verbose_name_plural = "prerequisites (learn these first)"

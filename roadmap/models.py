@@ -71,10 +71,24 @@ class Prerequisite(models.Model):
         max_length=20, choices=PrerequisiteKind.choices, default=PrerequisiteKind.REQUIRED
     )
     reason = models.CharField(max_length=500, help_text="Why the prerequisite helps, in one sentence.")
+    weight = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=(
+            "How much studying the topic exercises this prerequisite, 0 to 1: the share of a "
+            "review a successful review of the topic credits the prerequisite's quiz cards "
+            "with (required edges only). Empty: the default (see quizzes.fire)."
+        ),
+    )
 
     class Meta:
         ordering = ["to_topic__slug", "from_topic__slug"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gte=0, weight__lte=1),
+                name="prerequisite_weight_range",
+            ),
             models.UniqueConstraint(fields=["from_topic", "to_topic"], name="prerequisite_unique_edge"),
             models.CheckConstraint(condition=~Q(from_topic=F("to_topic")), name="prerequisite_no_self_edge"),
             models.CheckConstraint(

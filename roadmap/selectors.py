@@ -28,7 +28,8 @@ def build_roadmap_graph() -> nx.DiGraph:
     """Build the roadmap DiGraph from the database in three queries.
 
     Nodes are topic slugs with ``title``, ``hours``, ``track``, ``level``, ``depth`` (see
-    ``roadmap.graph.topic_depths``) and ``resources`` (core first); edges carry ``kind`` and ``reason``.
+    ``roadmap.graph.topic_depths``) and ``resources`` (core first); edges carry ``kind``,
+    ``reason`` and ``weight`` (None when the curriculum gives none).
     ``graph.graph["tracks"]`` maps each track slug that has topics to its ``title`` and
     ``topics`` (slugs), tracks in roadmap order, so track goals need no query of their own.
     """
@@ -47,10 +48,10 @@ def build_roadmap_graph() -> nx.DiGraph:
         )
         track = tracks.setdefault(topic["track__slug"], {"title": topic["track__title"], "topics": []})
         track["topics"].append(topic["slug"])
-    for source, target, kind, reason in Prerequisite.objects.values_list(
-        "from_topic__slug", "to_topic__slug", "kind", "reason"
+    for source, target, kind, reason, weight in Prerequisite.objects.values_list(
+        "from_topic__slug", "to_topic__slug", "kind", "reason", "weight"
     ):
-        graph.add_edge(source, target, kind=kind, reason=reason)
+        graph.add_edge(source, target, kind=kind, reason=reason, weight=weight)
     links = TopicResource.objects.values(
         "topic__slug", "role", "locator", "position", "resource__id", "resource__slug", "resource__title",
         "resource__kind", "resource__access", "resource__url", "resource__health",

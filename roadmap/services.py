@@ -68,7 +68,12 @@ def ensure_acyclic(*, add: Iterable[Edge], remove: Iterable[Edge] = ()) -> None:
 
 @transaction.atomic
 def prerequisite_create(
-    *, from_topic: Topic, to_topic: Topic, kind: str = PrerequisiteKind.REQUIRED, reason: str
+    *,
+    from_topic: Topic,
+    to_topic: Topic,
+    kind: str = PrerequisiteKind.REQUIRED,
+    reason: str,
+    weight: float | None = None,
 ) -> Prerequisite:
     if from_topic.pk == to_topic.pk:
         raise ValidationError(f"a topic cannot be its own prerequisite ({from_topic.slug})", code="self_edge")
@@ -78,7 +83,7 @@ def prerequisite_create(
             f"{from_topic.slug} is already a prerequisite of {to_topic.slug}", code="duplicate_edge"
         )
     ensure_acyclic(add=[(from_topic.slug, to_topic.slug)])
-    edge = Prerequisite(from_topic=from_topic, to_topic=to_topic, kind=kind, reason=reason)
+    edge = Prerequisite(from_topic=from_topic, to_topic=to_topic, kind=kind, reason=reason, weight=weight)
     edge.full_clean()
     edge.save()
     return edge
@@ -86,7 +91,7 @@ def prerequisite_create(
 
 @transaction.atomic
 def prerequisite_update(*, prerequisite: Prerequisite, **changes) -> Prerequisite:
-    """Change an edge's ends, kind or reason; moving an end is checked for cycles."""
+    """Change an edge's ends, kind, reason or weight; moving an end is checked for cycles."""
     lock_roadmap()
     old = (prerequisite.from_topic.slug, prerequisite.to_topic.slug)
     for field, value in changes.items():

@@ -126,3 +126,18 @@ class MultipleChoiceFactory(QuestionFactory):
     answer = "A singular one."
     choices = ["an orthogonal one", "a singular one", "the identity"]
     correct_choices = [1]
+
+
+def study(learner, topic, *, at, cards=2, rating=3, status="done"):
+    """`learner` finished `topic` at `at`: its `cards` free-recall cards, each answered once
+    with `rating` then, so their memory fades from `at` on."""
+    from quizzes.models import Card
+    from quizzes.services import ReviewInput, enroll_topic_cards, review_submit
+
+    for _ in range(cards):
+        QuestionFactory(topic=topic)
+    enroll_topic_cards(learner=learner, topic=topic, now=at)
+    for card in Card.objects.filter(learner=learner, topic=topic):
+        review = ReviewInput(card_id=card.pk, rating=rating, reviewed_at=at)
+        review_submit(learner=learner, review=review, now=at)
+    TopicProgress.objects.update_or_create(learner=learner, topic=topic, defaults={"status": status})

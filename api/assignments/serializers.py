@@ -3,8 +3,9 @@
 from rest_framework import serializers
 
 from progress.assignments import NOTE_MAX_LENGTH
+from progress.deadlines import BEHIND, DONE, ON_TRACK
 from progress.models import Assignment, Cohort
-from progress.planning import BEHIND, DONE, MAX_GOALS, ON_TRACK
+from progress.planning import MAX_GOALS
 from roadmap.models import Topic
 
 OUTLOOKS = [(DONE, "Done"), (ON_TRACK, "On track"), (BEHIND, "Behind")]
@@ -55,8 +56,12 @@ class AssigneeProgressSerializer(serializers.Serializer):
     remaining_goals = serializers.ListField(
         child=serializers.CharField(), help_text="Goals not known yet."
     )
-    remaining_hours = serializers.IntegerField()
-    remaining_topics = serializers.IntegerField()
+    remaining_hours = serializers.IntegerField(help_text="Whole hours left, review steps included.")
+    remaining_topics = serializers.IntegerField(help_text="Topics still to study.")
+    reviews = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Known topics on the way whose memory has faded: review steps of the path.",
+    )
     finish_date = serializers.DateField(
         allow_null=True,
         help_text="Projected at their weekly hours, assignments due earlier first; null when done.",
@@ -104,7 +109,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class LearnerAssignmentSerializer(serializers.Serializer):
     assignment = serializers.IntegerField()
     due_date = serializers.DateField()
-    remaining_hours = serializers.IntegerField()
+    remaining_hours = serializers.IntegerField(help_text="Whole hours left, review steps included.")
     finish_date = serializers.DateField(allow_null=True)
     outlook = serializers.ChoiceField(choices=OUTLOOKS)
 
@@ -113,9 +118,13 @@ class CohortLearnerProgressSerializer(serializers.Serializer):
     learner = serializers.CharField()
     hours_per_week = serializers.FloatField()
     remaining_hours = serializers.IntegerField(
-        help_text="To all their assignments' goals together."
+        help_text="Whole hours to all their assignments' goals together, review steps included."
     )
-    remaining_topics = serializers.IntegerField()
+    remaining_topics = serializers.IntegerField(help_text="Topics still to study.")
+    reviews = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Known topics on the way whose memory has faded: review steps of their path.",
+    )
     finish_date = serializers.DateField(allow_null=True)
     outlook = serializers.ChoiceField(
         choices=OUTLOOKS, allow_null=True,

@@ -64,6 +64,10 @@ class MeUpdateSerializer(serializers.Serializer):
 
 
 class TopicProgressSerializer(serializers.ModelSerializer):
+    mastery = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="Deprecated: retention × coverage (as of last night), which mixes the two; read them apart.",
+    )  # fmt: skip
     topic = serializers.CharField(source="topic.slug", read_only=True)
     title = serializers.CharField(source="topic.title", read_only=True)
     track = serializers.CharField(source="topic.track.slug", read_only=True)
@@ -79,11 +83,23 @@ class TopicProgressSerializer(serializers.ModelSerializer):
             "completed_at",
             "notes",
             "mastery",
+            "coverage",
+            "retention",
             "needs_review",
             "updated_at",
         ]
         read_only_fields = fields
-        extra_kwargs = {"updated_at": {"allow_null": True}}
+        extra_kwargs = {
+            "updated_at": {"allow_null": True},
+            "coverage": {"help_text": "Share of the topic's cards you have studied (as of last night)."},
+            "retention": {
+                "help_text": "Mean predicted recall of the cards you have studied (as of last night); "
+                "null until you have studied one."
+            },
+            "needs_review": {
+                "help_text": "Done or skipped, and retention below your desired retention (as of last night)."
+            },
+        }
 
 
 class ProgressUpdateSerializer(serializers.Serializer):
@@ -141,6 +157,19 @@ class TrackStatsSerializer(serializers.Serializer):
     title = serializers.CharField()
     done = serializers.IntegerField(help_text="Topics done or skipped.")
     total = serializers.IntegerField()
+    cards = serializers.IntegerField(help_text="Your active quiz cards on the track's topics.")
+    studied = serializers.IntegerField(help_text="Cards you have reviewed at least once.")
+    coverage = serializers.FloatField(help_text="studied / cards (0 without cards).")
+    retention = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Mean predicted recall, now, of the studied cards; null until one is studied. "
+            "Cards waiting behind the daily limit lower coverage, never retention."
+        ),
+    )
+    needs_review = serializers.IntegerField(
+        help_text="Topics done or skipped whose retention is below your desired retention."
+    )
 
 
 class StreakSerializer(serializers.Serializer):

@@ -170,7 +170,9 @@ class StatsView(APIView):
     @extend_schema(
         summary="Topics done per track, your streak, hours done and remaining",
         description=(
-            "Only your own progress counts. Per track: topics done or skipped of all its topics. "
+            "Only your own progress counts. Per track: topics done or skipped of all its topics, and "
+            "your quiz cards: `coverage` (share studied) and `retention` (mean predicted recall now "
+            "of the studied ones), reported separately, and how many known topics need review. "
             "Streak: consecutive local days with activity (today without activity yet does not "
             "break it). Hours: of the topics you have done; remaining is the whole roadmap's "
             "hours less those done and skipped."

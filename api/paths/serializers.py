@@ -36,8 +36,8 @@ class PathRequestSerializer(serializers.Serializer):
     needs_review_as_unknown = serializers.BooleanField(
         default=False,
         help_text=(
-            "Treat your topics whose quizzes say they need review as not known "
-            "(ignored with `known`)."
+            "Study your known topics whose quizzes say they need review again in full, instead "
+            "of as short review steps (ignored with `known`)."
         ),
     )
     hours_per_week = serializers.FloatField(
@@ -76,12 +76,33 @@ class PathResourceSerializer(serializers.Serializer):
     locator = serializers.CharField(allow_blank=True, help_text='Where to look, e.g. "ch. 8".')
 
 
+class ReviewStepSerializer(serializers.Serializer):
+    retention = serializers.FloatField(
+        help_text="Mean predicted recall now of the topic's studied cards (0 to 1)."
+    )
+    due_cards = serializers.IntegerField(help_text="Its studied cards due now.")
+
+
 class PathStepSerializer(serializers.Serializer):
     topic = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["study", "review"],
+        help_text=(
+            "study: learn the topic (its full hours). review: a topic you know whose memory has "
+            "faded below your desired retention, placed before the first step that builds on it; "
+            "its hours are the time its due cards take."
+        ),
+    )
     title = serializers.CharField()
-    hours = serializers.IntegerField()
+    hours = serializers.IntegerField(help_text="The topic's study hours; 0 for a review step (see minutes).")
+    minutes = serializers.IntegerField(
+        help_text="The step's time in minutes: its study hours, or for a review step the time its due cards take."
+    )
     why = serializers.CharField(
-        help_text='Why this step is here, e.g. "Needed for Transformers via Attention".'
+        help_text=(
+            'Why this step is here, e.g. "Needed for Transformers via Attention", or for a review '
+            'step "Attention has faded to 62 %; Transformers builds on it".'
+        )
     )
     needed_for = serializers.ListField(
         child=serializers.CharField(), help_text="The goals this step leads to."
@@ -95,6 +116,7 @@ class PathStepSerializer(serializers.Serializer):
     week = serializers.IntegerField(help_text="The week (from 1) the step starts in.")
     start = serializers.DateField()
     end = serializers.DateField()
+    review = ReviewStepSerializer(allow_null=True, help_text="For a review step; null otherwise.")
 
 
 class PathSerializer(serializers.Serializer):
@@ -102,7 +124,7 @@ class PathSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="The goal topics (tracks expanded)."
     )
     steps = PathStepSerializer(many=True)
-    total_hours = serializers.IntegerField()
+    total_hours = serializers.IntegerField(help_text="Whole hours of all the steps, review steps included.")
     finish_date = serializers.DateField(
         allow_null=True, help_text="The day the last hours run out."
     )

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import OffsetDateTimeField, SlugReferenceField
+from quizzes.checks import CheckAnswer
 from quizzes.models import Card, CardState, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
@@ -59,9 +60,29 @@ class ReviewInputSerializer(serializers.Serializer):
         max_value=4,
         required=False,
         allow_null=True,
-        help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Optional for multiple choice (graded for you).",
+        help_text=(
+            "1 Again, 2 Hard, 3 Good, 4 Easy: required for free recall. A multiple-choice card "
+            "is rated from its answer (right 3, wrong 1); a bare rating for it is a 400."
+        ),
     )
-    answer = AnswerField(required=False, allow_null=True)
+    answer = AnswerField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Free recall: your answer's text (optional). Multiple choice (required): the "
+            "position, or positions, of the option you chose in the order shown."
+        ),
+    )
+    presentation = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Multiple choice: the `presentation` of the due card you answered, i.e. which "
+            "shuffle you saw. Defaults to the card's next review's (what the due cards show)."
+        ),
+    )
     reviewed_at = OffsetDateTimeField(
         required=False,
         allow_null=True,
@@ -94,6 +115,7 @@ class ReviewInputSerializer(serializers.Serializer):
             reviewed_at=data.get("reviewed_at"),
             duration_ms=data.get("duration_ms"),
             client_id=data.get("client_id"),
+            presentation=data.get("presentation"),
         )
 
 
@@ -164,21 +186,36 @@ class TopicBriefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class QuestionForLearnerSerializer(serializers.ModelSerializer):
+class QuestionForLearnerSerializer(serializers.Serializer):
     """What a learner sees before answering: never the answer or which choice is right."""
 
-    class Meta:
-        model = Question
-        fields = ["kind", "prompt", "choices"]
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField()
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=(
+            "Multiple choice: the options in the order to show them, shuffled for each "
+            "presentation. Answer with positions in this list. Empty for free recall."
+        ),
+    )
 
 
 class DueCardSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="card.pk")
     topic = TopicBriefSerializer(source="card.topic")
-    question = QuestionForLearnerSerializer(source="card.question")
+    question = QuestionForLearnerSerializer()
+    presentation = serializers.IntegerField(
+        source="question.presentation",
+        help_text=(
+            "Which shuffle of the options this is (the card's next review number). Send it "
+            "back with a multiple-choice answer, above all one answered offline."
+        ),
+    )
     state = serializers.ChoiceField(source="card.state", choices=CardState.choices)
     due = serializers.DateTimeField(source="card.due")
-    previews = PreviewsSerializer()
+    previews = PreviewsSerializer(
+        help_text="A multiple-choice card is rated from its answer: right is 3, wrong is 1."
+    )
 
 
 class DueQueuePageSerializer(serializers.Serializer):
@@ -211,15 +248,96 @@ class ForecastSerializer(serializers.Serializer):
 
 class TopicMasterySerializer(serializers.Serializer):
     topic = serializers.SlugField(source="topic.slug")
-    mastery = serializers.FloatField(source="mastery.mastery", allow_null=True)
-    mean_retrievability = serializers.FloatField(
-        source="mastery.mean_retrievability", allow_null=True
+    cards = serializers.IntegerField(source="mastery.cards", help_text="Your active cards on it.")
+    studied = serializers.IntegerField(
+        source="mastery.studied", help_text="Cards you have reviewed at least once."
     )
-    coverage = serializers.FloatField(source="mastery.coverage")
-    cards = serializers.IntegerField(source="mastery.cards")
-    reviewed = serializers.IntegerField(source="mastery.reviewed")
-    needs_review = serializers.BooleanField()
+    coverage = serializers.FloatField(
+        source="mastery.coverage",
+        help_text="studied / cards: how much of the topic you have studied (0 without cards).",
+    )
+    retention = serializers.FloatField(
+        source="mastery.retention",
+        allow_null=True,
+        help_text=(
+            "Mean predicted recall, now, of the cards you have studied; null until you "
+            "have studied one. Cards still waiting behind the daily limit do not lower it."
+        ),
+    )
+    due_cards = serializers.IntegerField(help_text="Studied cards due now.")
+    # v1 before coverage and retention were reported apart; kept so older clients still read them.
+    mastery = serializers.FloatField(
+        source="mastery.retention_times_coverage", allow_null=True,
+        help_text="Deprecated: retention × coverage, which mixes the two; read them apart.",
+    )  # fmt: skip
+    mean_retrievability = serializers.FloatField(
+        source="mastery.retention", allow_null=True, help_text="Deprecated: the same as `retention`."
+    )
+    reviewed = serializers.IntegerField(source="mastery.studied", help_text="Deprecated: the same as `studied`.")
+    needs_review = serializers.BooleanField(
+        help_text="The topic is done or skipped and its retention is below your desired retention."
+    )
     desired_retention = serializers.FloatField()
+
+
+class CheckQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(help_text="The question's id; answer it by this id.")
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    prompt = serializers.CharField()
+    choices = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Multiple choice: the options in the order to show them; answer with a position.",
+    )
+    presentation = serializers.IntegerField(help_text="Send it back with a multiple-choice answer.")
+
+
+class CheckSerializer(serializers.Serializer):
+    topic = serializers.SlugField(source="topic.slug")
+    needed = serializers.IntegerField(help_text="Right answers needed to pass.")
+    questions = CheckQuestionSerializer(many=True)
+
+
+class CheckAnswerSerializer(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1)
+    answer = AnswerField(
+        required=False, allow_null=True,
+        help_text="Multiple choice: the position of the option chosen. Free recall: your text (optional).",
+    )  # fmt: skip
+    rating = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, allow_null=True,
+        help_text="Free recall: how well you remembered, 1 Again to 4 Easy (right from 2 on).",
+    )  # fmt: skip
+    presentation = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, allow_null=True)
+
+
+class CheckSubmitSerializer(serializers.Serializer):
+    answers = CheckAnswerSerializer(many=True, allow_empty=False, max_length=50)
+
+    def to_answers(self) -> list[CheckAnswer]:
+        return [
+            CheckAnswer(
+                question=a["question"], answer=a.get("answer"), rating=a.get("rating"),
+                presentation=a.get("presentation"),
+            )  # fmt: skip
+            for a in self.validated_data["answers"]
+        ]
+
+
+class CheckResultItemSerializer(serializers.Serializer):
+    question = serializers.IntegerField()
+    correct = serializers.BooleanField()
+    answer = serializers.CharField(help_text="The right answer.")
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(
+        help_text="Passed: the topic's cards joined your deck with these answers as their first reviews."
+    )
+    right = serializers.IntegerField()
+    total = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    results = CheckResultItemSerializer(many=True)
 
 
 class QuestionSerializer(serializers.ModelSerializer):

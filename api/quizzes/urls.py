@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/reviews/due/", views.DueReviewsView.as_view(), name="me-review-due"),
     path("me/reviews/forecast/", views.ForecastView.as_view(), name="me-review-forecast"),
     path("topics/<slug:slug>/mastery/", views.TopicMasteryView.as_view(), name="topic-mastery"),
+    path("topics/<slug:slug>/check/", views.TopicCheckView.as_view(), name="topic-check"),
     path(
         "questions/",
         views.QuestionViewSet.as_view({"get": "list", "post": "create"}),

@@ -17,7 +17,7 @@ from api.permissions import IsCurator
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
-from quizzes import questions, selectors, services
+from quizzes import checks, questions, selectors, services
 from quizzes.models import Card, Question, QuestionKind
 from roadmap.models import Topic
 
@@ -28,7 +28,9 @@ class DueReviewsView(APIView):
         description=(
             "Reviews first (by due time), then new cards, within today's limits in your time "
             "zone; cards of one topic are spread apart. Each card carries what each answer "
-            "button would schedule. Paginated like the lists (`page`, `page_size` 1-200)."
+            "button would schedule. A multiple-choice question's options come shuffled for "
+            "this presentation: answer with positions in that order and send `presentation` "
+            "back. Paginated like the lists (`page`, `page_size` 1-200)."
         ),
         operation_id="me_reviews_due_list",
         parameters=PAGE_PARAMETERS,
@@ -43,6 +45,7 @@ class DueReviewsView(APIView):
         cards = [
             {
                 "card": card,
+                "question": selectors.shown_question(card),
                 "previews": selectors.review_previews(card=card, now=now, settings=settings),
             }
             for card in selectors.due_cards(learner=request.user, card_ids=page)
@@ -66,11 +69,15 @@ class ReviewSubmitView(APIView):
     @extend_schema(
         summary="Submit one review, made just now",
         description=(
-            "Rates one of your cards (or answers it: multiple choice is graded for you) and "
-            "returns the card's new schedule. 201 when applied; 200 when a review with the same "
-            "`client_id` was applied before (nothing changes). A review older than the card's "
-            "last one is refused: send it in a batch to `me/reviews/batch/` to have it replayed "
-            "in order."
+            "Rates one of your cards, or answers it, and returns the card's new schedule. A "
+            "free-recall card needs a `rating`; a multiple-choice card needs an `answer` (the "
+            "position of the option chosen in the order shown, with that `presentation`) and is "
+            "rated from it: right is Good, wrong is Again; a bare rating for it is a 400. 201 "
+            "when applied; 200 when a review with the same `client_id` was applied before "
+            "(nothing changes). A review older than the card's last review or implicit credit is "
+            "refused: send it in a batch to `me/reviews/batch/` to have it replayed in order. A "
+            "successful review also credits the cards of the topics this one builds on "
+            "(implicit review credit)."
         ),
         operation_id="me_reviews_submit",
         request=s.ReviewInputSerializer,
@@ -79,6 +86,12 @@ class ReviewSubmitView(APIView):
             200: OpenApiResponse(
                 s.ReviewResultSerializer,
                 description="A review with this `client_id` was applied before; nothing changed.",
+            ),
+            400: OpenApiResponse(
+                description=(
+                    "Bad input; the errors name the field (e.g. `answer` for a bare rating of a "
+                    "multiple-choice card, `rating` for one that contradicts the answer)."
+                )
             ),
             404: OpenApiResponse(description="You have no card with that id."),
         },
@@ -168,13 +181,18 @@ class ForecastView(APIView):
 
 class TopicMasteryView(APIView):
     @extend_schema(
-        summary="Your mastery of a topic",
+        summary="How much of a topic you have studied, and how much of it you still recall",
         description=(
-            "mastery = mean retrievability of your reviewed cards × coverage (share of the "
-            "topic's cards you have reviewed); null until you have reviewed one. needs_review: "
-            "the topic is done and mastery is below your desired retention."
+            "Two numbers, reported separately: `coverage`, the share of the topic's cards you "
+            "have studied, and `retention`, the mean predicted recall now of those you have "
+            "studied (null until one is). `needs_review`: the topic is done or skipped and its "
+            "retention is below your desired retention; cards waiting behind the daily "
+            "new-card limit never make a topic need review."
         ),
-        responses=s.TopicMasterySerializer,
+        responses={
+            200: s.TopicMasterySerializer,
+            404: OpenApiResponse(description="No topic with this slug."),
+        },
     )
     def get(self, request, slug):
         try:
@@ -183,6 +201,58 @@ class TopicMasteryView(APIView):
             raise NotFound(f"No topic {slug!r}.") from None
         result = selectors.topic_mastery(learner=request.user, topic=topic, now=timezone.now())
         return Response(s.TopicMasterySerializer(result).data)
+
+
+class TopicCheckView(APIView):
+    def _topic(self, slug):
+        try:
+            return Topic.objects.get(slug=slug)
+        except Topic.DoesNotExist:
+            raise NotFound(f"No topic {slug!r}.") from None
+
+    @extend_schema(
+        summary="A short quiz to check a topic you skipped",
+        description=(
+            f"Up to {checks.CHECK_SIZE} of the topic's questions, multiple choice first (options "
+            "shuffled; answer with a position and send `presentation` back). Answer them with "
+            "POST to count the topic as studied."
+        ),
+        operation_id="topics_check_get",
+        responses={200: s.CheckSerializer, 404: OpenApiResponse(description="No topic with this slug.")},
+    )
+    def get(self, request, slug):
+        check = checks.check_for(learner=request.user, topic=self._topic(slug), now=timezone.now())
+        return Response(s.CheckSerializer(check).data)
+
+    @extend_schema(
+        summary="Answer the check quiz of a topic you skipped",
+        description=(
+            f"Answer every question of the check. With at least {checks.PASS_SHARE:.0%} right the "
+            "topic counts as studied: its cards join your deck with your answers as their first "
+            "reviews (multiple choice right Good, wrong Again; free recall as you rated it), so "
+            "its coverage and retention are measured from now on. A failed check changes nothing."
+        ),
+        operation_id="topics_check_submit",
+        request=s.CheckSubmitSerializer,
+        responses={
+            200: s.CheckResultSerializer,
+            400: OpenApiResponse(
+                description=(
+                    "The topic is not one you skipped, has no questions, or an answer is "
+                    "missing or not of the form its question needs; the message says which."
+                )
+            ),
+            404: OpenApiResponse(description="No topic with this slug."),
+        },
+    )
+    def post(self, request, slug):
+        topic = self._topic(slug)
+        body = s.CheckSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = checks.check_submit(
+            learner=request.user, topic=topic, answers=body.to_answers(), now=timezone.now()
+        )
+        return Response(s.CheckResultSerializer(result).data)
 
 
 class QuestionFilter(filters.FilterSet):

@@ -144,7 +144,7 @@ class PrerequisiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Prerequisite
-        fields = ["id", "from_topic", "to_topic", "kind", "reason"]
+        fields = ["id", "from_topic", "to_topic", "kind", "reason", "weight"]
 
 
 class PrerequisiteWriteSerializer(serializers.Serializer):
@@ -154,6 +154,13 @@ class PrerequisiteWriteSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=500, help_text="Why the prerequisite helps, in one sentence."
     )
+    weight = serializers.FloatField(
+        min_value=0, max_value=1, required=False, allow_null=True,
+        help_text=(
+            "How much studying to_topic exercises from_topic (0 to 1): the share of a review "
+            "a successful review of to_topic credits from_topic's quiz cards with. Null: the default."
+        ),
+    )  # fmt: skip
 
 
 class ResourceTopicSerializer(serializers.ModelSerializer):

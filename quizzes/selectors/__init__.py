@@ -2,8 +2,9 @@
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
 siblings spread, answer-button previews; ``session`` — a review session: what comes
-next, what is left, the summary; ``memory`` — the forecast, mastery per topic and
-the review log for the optimiser; ``learners`` — which learners the background jobs visit.
+next, what is left, the summary; ``memory`` — the forecast, coverage and retention per
+topic (also the provider behind ``progress.memory``), review history and the review log
+for the optimiser; ``learners`` — which learners the background jobs visit.
 """
 
 from quizzes.selectors.learners import (
@@ -18,6 +19,7 @@ from quizzes.selectors.memory import (
     cards_by_topic,
     due_forecast,
     mastery_by_track,
+    memory_by_learner,
     retention_by_week,
     review_history,
     review_rows,
@@ -28,6 +30,7 @@ from quizzes.selectors.queue import (
     DailyCounts,
     DueQueue,
     QueueEntry,
+    ShownQuestion,
     card_state,
     due_cards,
     due_count,
@@ -36,6 +39,7 @@ from quizzes.selectors.queue import (
     review_previews,
     reviewed_today,
     scheduler_settings_for,
+    shown_question,
     spread_siblings,
 )
 from quizzes.selectors.session import (
@@ -56,6 +60,7 @@ __all__ = [
     "DailyCounts",
     "DueQueue",
     "QueueEntry",
+    "ShownQuestion",
     "TopicCards",
     "TopicMastery",
     "card_state",
@@ -71,10 +76,12 @@ __all__ = [
     "learners_with_progress",
     "learners_with_reviews",
     "local_day",
+    "memory_by_learner",
     "review_previews",
     "review_rows",
     "reviewed_today",
     "scheduler_settings_for",
+    "shown_question",
     "spread_siblings",
     "topic_mastery",
     "unseen_reminders",

@@ -1,4 +1,5 @@
-"""Reads about a learner's memory: the review forecast, mastery per topic, the review log."""
+"""Reads about a learner's memory: the review forecast, coverage and retention per topic (for
+the API and, through ``progress.memory``, the planner), the review log."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from progress.models import TopicProgress, TopicStatus, User
+from progress.memory import TopicMemory
+from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress, User
 from progress.selectors import profile_for
 from quizzes import mastery as mastery_rules
 from quizzes import scheduler
-from quizzes.models import CardState, ReviewLog
+from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
 from quizzes.selectors.queue import active_cards, local_day, midnight, scheduler_settings_for
 from roadmap.models import Topic, Track
 
@@ -52,66 +54,137 @@ class TopicMastery:
     mastery: mastery_rules.Mastery
     needs_review: bool
     desired_retention: float
+    due_cards: int
 
 
 @dataclass
 class TopicCards:
-    """How many active cards a learner has in a topic, and the memory of the reviewed ones.
+    """How many active cards a learner has in a topic, and the memory of the studied ones.
 
-    Each reviewed card is a row with its ``stability`` and ``last_review`` (a
+    Each studied card is a row with its ``stability``, ``last_review`` and ``due`` (a
     `scheduler.Memory`), not a `scheduler.CardState`: mastery reads thousands of them
     and needs nothing else.
     """
 
     cards: int = 0
-    reviewed: list[scheduler.Memory] = field(default_factory=list)
+    studied: list[scheduler.Memory] = field(default_factory=list)
+
+    def due_cards(self, now: datetime) -> int:
+        """Studied cards due at ``now``."""
+        return sum(1 for row in self.studied if row.due <= now)
+
+
+_MEMORY_COLUMNS = ("stability", "last_review", "due")
 
 
 def cards_by_topic(
     *, learner: User, topic_ids: Sequence[int] | None = None
 ) -> dict[int, TopicCards]:
-    """The learner's active cards per topic id: a count, and the reviewed cards' memory."""
+    """The learner's active cards per topic id: a count, and the studied cards' memory."""
     rows = active_cards(learner)
     if topic_ids is not None:
         rows = rows.filter(topic_id__in=topic_ids)
     topics: dict[int, TopicCards] = defaultdict(TopicCards)
     # Only the columns mastery reads: loading costs per column and row (a timestamp about
     # 4 µs), and reading each card's whole state took twice as long for a 2,000-card topic.
-    for row in rows.values_list("topic_id", "stability", "last_review", named=True).order_by():
+    for row in rows.values_list("topic_id", *_MEMORY_COLUMNS, named=True).order_by():
         topic = topics[row.topic_id]
         topic.cards += 1
-        if row.last_review is not None:  # reviewed at least once
-            topic.reviewed.append(row)
+        if row.last_review is not None:  # studied at least once
+            topic.studied.append(row)
     return topics
 
 
 def topic_mastery(*, learner: User, topic: Topic, now: datetime) -> TopicMastery:
-    """The learner's mastery of one topic; see `quizzes.mastery` for the definitions."""
+    """The learner's coverage and retention of one topic; see `quizzes.mastery`."""
     profile = profile_for(learner)
     cards = cards_by_topic(learner=learner, topic_ids=[topic.pk]).get(topic.pk, TopicCards())
     result = mastery_rules.topic_mastery(
-        cards.reviewed, now, cards=cards.cards, settings=scheduler_settings_for(profile)
+        cards.studied, now, cards=cards.cards, settings=scheduler_settings_for(profile)
     )
-    done = TopicProgress.objects.filter(
-        learner=learner, topic=topic, status=TopicStatus.DONE
+    known = TopicProgress.objects.filter(
+        learner=learner, topic=topic, status__in=KNOWN_STATUSES
     ).exists()
     return TopicMastery(
         topic=topic,
         mastery=result,
         desired_retention=profile.desired_retention,
         needs_review=mastery_rules.needs_review(
-            result, done=done, desired_retention=profile.desired_retention
+            result, known=known, desired_retention=profile.desired_retention
         ),
+        due_cards=cards.due_cards(now),
     )
 
 
-def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, datetime]]:
-    """The learner's ``(card_id, rating, reviewed_at)`` rows up to ``until``, for the optimiser."""
-    return list(
+def memory_by_learner(
+    *, learner_ids: list[int], now: datetime, known_only: bool
+) -> dict[int, dict[str, TopicMemory]]:
+    """The provider behind ``progress.memory``: each learner's memory per topic slug.
+
+    Two queries whatever the number of learners: their profiles (retention target and
+    parameters), and the memory columns of their cards with whether the topic is known
+    (with ``known_only``, of the cards of known topics only).
+    """
+    profiles = {p.user_id: p for p in LearnerProfile.objects.filter(user_id__in=learner_ids)}
+    known = Exists(
+        TopicProgress.objects.filter(
+            learner_id=OuterRef("learner_id"),
+            topic_id=OuterRef("topic_id"),
+            status__in=KNOWN_STATUSES,
+        )
+    )
+    retired = Question.objects.filter(is_active=False).values("id")
+    rows = (
+        Card.objects.filter(learner_id__in=learner_ids)
+        .exclude(question_id__in=retired)
+        .annotate(known=known)
+    )
+    if known_only:
+        rows = rows.filter(known=True)
+    grouped: dict[tuple, TopicCards] = defaultdict(TopicCards)
+    columns = ("learner_id", "topic__slug", "topic__track__slug", "known", *_MEMORY_COLUMNS)
+    for row in rows.values_list(*columns, named=True).order_by():
+        topic = grouped[row.learner_id, row.topic__slug, row.topic__track__slug, row.known]
+        topic.cards += 1
+        if row.last_review is not None:
+            topic.studied.append(row)
+    defaults = LearnerProfile()
+    result: dict[int, dict[str, TopicMemory]] = {learner_id: {} for learner_id in learner_ids}
+    for (learner_id, slug, track, is_known), cards in grouped.items():
+        profile = profiles.get(learner_id, defaults)
+        settings = scheduler_settings_for(profile)
+        mastery = mastery_rules.topic_mastery(cards.studied, now, cards=cards.cards, settings=settings)
+        due = cards.due_cards(now)
+        result[learner_id][slug] = TopicMemory(
+            track=track,
+            cards=mastery.cards,
+            studied=mastery.studied,
+            coverage=mastery.coverage,
+            retention=mastery.retention,
+            needs_review=mastery_rules.needs_review(
+                mastery, known=is_known, desired_retention=profile.desired_retention
+            ),
+            due_cards=due,
+            review_hours=mastery_rules.review_hours(due),
+        )
+    return result
+
+
+def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, datetime, bool]]:
+    """The learner's real reviews up to ``until`` as ``(card_id, rating, reviewed_at, scored)``
+    rows for the optimiser; implicit credits are not reviews and are not read.
+
+    ``scored`` is false for multiple-choice answers: a guess gets them right, so they are
+    no evidence of recall (see ``quizzes.optimizer.history``).
+    """
+    rows = (
         ReviewLog.objects.filter(learner_id=learner_id, reviewed_at__lte=until)
         .order_by("reviewed_at", "id")
-        .values_list("card_id", "rating", "reviewed_at")
+        .values_list("card_id", "rating", "reviewed_at", "card__question__kind")
     )
+    return [
+        (card, rating, at, kind != QuestionKind.MULTIPLE_CHOICE) for card, rating, at, kind in rows
+    ]
 
 
 def review_history(*, learner: User, start: date, end: date) -> list[dict]:
@@ -153,18 +226,19 @@ def retention_by_week(days: Sequence[dict]) -> list[dict]:
 
 
 def mastery_by_track(*, learner: User) -> list[dict]:
-    """The learner's mean mastery per track over the topics that have one (``None`` where
-    none has), with how many topics it covers; tracks in roadmap order."""
+    """The learner's mean retention per track (``quizzes.mastery``, as the nightly refresh
+    stored it) over the topics that have one (``None`` where none has), with how many topics
+    it covers; tracks in roadmap order."""
     rows = (
-        TopicProgress.objects.filter(learner=learner, mastery__isnull=False)
+        TopicProgress.objects.filter(learner=learner, retention__isnull=False)
         .values("topic__track__slug")
-        .annotate(mean=Avg("mastery"), topics=Count("id"))
+        .annotate(mean=Avg("retention"), topics=Count("id"))
         .order_by()
     )
     by_track = {row["topic__track__slug"]: row for row in rows}
     return [
         {"track": track.slug, "title": track.title,
-         "mastery": round(by_track[track.slug]["mean"], 3) if track.slug in by_track else None,
+         "retention": round(by_track[track.slug]["mean"], 3) if track.slug in by_track else None,
          "topics": by_track[track.slug]["topics"] if track.slug in by_track else 0}  # fmt: skip
         for track in Track.objects.order_by("position")
     ]

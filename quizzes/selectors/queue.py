@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from progress.models import LearnerProfile, User
 from progress.selectors import profile_for
-from quizzes import scheduler
+from quizzes import choices, scheduler
 from quizzes.models import Card, CardState, Question, ReviewLog
 
 T = TypeVar("T")
@@ -254,6 +254,29 @@ def due_count(*, learner: User, now: datetime) -> int:
     )
     new = cards.filter(state=CardState.NEW).order_by()[:new_left].count() if new_left else 0
     return reviews + new
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A card's question as the learner sees it now: never the answer or which choice is
+    right; a multiple-choice question's options shuffled for this presentation (the card's
+    next review number, see ``quizzes.choices``), which the answer must name back."""
+
+    kind: str
+    prompt: str
+    choices: list[str]
+    presentation: int
+
+
+def shown_question(card: Card) -> ShownQuestion:
+    """The card's question for its next review (needs ``card.question`` loaded)."""
+    question, presentation = card.question, card.reps + 1
+    return ShownQuestion(
+        kind=question.kind,
+        prompt=question.prompt,
+        choices=choices.shown_choices(card.pk, presentation, question.choices),
+        presentation=presentation,
+    )
 
 
 @dataclass(frozen=True)

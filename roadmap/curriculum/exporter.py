@@ -34,9 +34,10 @@ def export_curriculum() -> dict:
 
     edges: dict[int, list] = {}
     for edge in Prerequisite.objects.select_related("from_topic").order_by("to_topic_id", "from_topic__slug"):
-        edges.setdefault(edge.to_topic_id, []).append(
-            {"topic": edge.from_topic.slug, "kind": edge.kind, "reason": edge.reason}
-        )
+        item = {"topic": edge.from_topic.slug, "kind": edge.kind, "reason": edge.reason}
+        if edge.weight is not None:
+            item["weight"] = edge.weight
+        edges.setdefault(edge.to_topic_id, []).append(item)
     links: dict[int, list] = {}
     for link in TopicResource.objects.select_related("resource").order_by("topic_id", "position", "id"):
         item = {"resource": link.resource.slug, "role": link.role}

@@ -188,7 +188,7 @@ def _sync_edges(curriculum: Curriculum, topics: dict[str, Topic], report: Import
         upsert(
             Prerequisite,
             {"from_topic": topics[spec.source], "to_topic": topics[spec.target]},
-            {"kind": spec.kind, "reason": spec.reason},
+            {"kind": spec.kind, "reason": spec.reason, "weight": spec.weight},
             current.get(pair),
             report,
             "prerequisites",

@@ -133,6 +133,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                     e.text("reason", max_length=500),
                     e.at,
                     e.ignores(),
+                    e.fraction("weight"),
                 )
             )
         links = []

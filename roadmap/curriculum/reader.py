@@ -122,6 +122,16 @@ class FieldReader:
             return None
         return value
 
+    def fraction(self, name: str) -> float | None:
+        """An optional number from 0 to 1."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            self.problem(f"'{name}' must be a number from 0 to 1, got {value!r}")
+            return None
+        return float(value)
+
     def items(self, name: str) -> list:
         value = self.data.get(name, [])
         if value is None:

@@ -95,6 +95,9 @@ class EdgeSpec:
     reason: str
     at: Located = field(compare=False)
     ignores: Ignores = field(default=(), compare=False)
+    #: How much studying the target exercises the source (0 to 1; None: the default). It
+    #: sets the implicit review credit a review of the target gives the source's cards.
+    weight: float | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 ``engine`` decides which topics a path needs, in what order and why (walking the graph
 with ``walk``); ``schedule`` dates the steps against weekly hours and picks where each
-starts. Import the public names from here. Pure: no Django, no I/O, no clock; the
+starts; ``review`` puts faded known topics back in as review steps where they are
+needed. Import the public names from here. Pure: no Django, no I/O, no clock; the
 learner-facing planner that feeds it from the database is ``progress.planning``.
 """
 
@@ -24,6 +25,8 @@ from roadmap.paths.engine import (
     ready_now,
     schedule,
 )
+from roadmap.paths.review import with_review_steps
+from roadmap.paths.schedule import REVIEW, STUDY
 
 __all__ = [
     "GoalAlreadyKnownError",
@@ -42,4 +45,7 @@ __all__ = [
     "pick_start_resource",
     "ready_now",
     "schedule",
+    "with_review_steps",
+    "REVIEW",
+    "STUDY",
 ]

@@ -105,18 +105,24 @@ class StudySlot(NamedTuple):
     end: date | None
 
 
+STUDY = "study"
+REVIEW = "review"
+
+
 class PathStep(NamedTuple):
     """One topic of a path, why it is there, where to start, and when.
 
     A named tuple, so read-only: use ``step._replace(...)`` for a changed copy, and
     :meth:`to_dict` for plain data. ``resources`` lists the topic's resources, core ones
     first; ``resource`` is the one to start with (see :func:`pick_start_resource`).
+    ``kind`` is ``"study"`` (learn the topic, its full hours) or ``"review"`` (refresh a
+    known topic whose memory has faded, see :mod:`roadmap.paths.review`).
 
     Examples
     --------
     >>> step = PathStep("numpy", "NumPy", 2, ["numpy"], ["numpy"], None, [], 1, None, None)
-    >>> step.topic, step.to_dict()["start"]
-    ('numpy', None)
+    >>> step.topic, step.kind, step.to_dict()["start"]
+    ('numpy', 'study', None)
     """
 
     topic: str
@@ -129,11 +135,13 @@ class PathStep(NamedTuple):
     week: int
     start: date | None
     end: date | None
+    kind: str = STUDY
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; dates as ISO strings."""
         return {
             "topic": self.topic,
+            "kind": self.kind,
             "title": self.title,
             "hours": self.hours,
             "needed_for": list(self.needed_for),
@@ -245,15 +253,20 @@ def pick_start_resource(
     return best
 
 
-def _plan_steps(topics, topic_data, needed_for, chains, options, remembered):
+def _plan_steps(
+    topics, topic_data, needed_for, chains, options, remembered, *, hours=None, step_kinds=None
+):
     """Return the steps of a path of `topics`, its total hours and its finish date.
 
     `topic_data` holds each topic's attributes, `needed_for` and `chains` explain each
     step, all in the order of `topics`; `options` is a ``PathOptions``. `remembered`
     maps topics to start resources picked earlier with the same preferences, as
-    :func:`_start_with` returns them; it is kept up to date.
+    :func:`_start_with` returns them; it is kept up to date. `hours`, when
+    given, replace each step's hours (the topic's by default) and `step_kinds` each step's
+    kind (``"study"``).
     """
-    hours = [data.get("hours") for data in topic_data]
+    if hours is None:
+        hours = [data.get("hours") for data in topic_data]
     try:
         weeks, starts, ends = _slots(hours, options.hours_per_week, options.start_date)
     except InvalidOptionError:
@@ -271,8 +284,9 @@ def _plan_steps(topics, topic_data, needed_for, chains, options, remembered):
             starts_with[i] = remembered[topics[i]] = _start_with(resources, access, kinds)
     picks = [start_with[2] for start_with in starts_with]
     resources = [list(start_with[1]) for start_with in starts_with]  # each step its own list
+    step_kinds = [STUDY] * len(topics) if step_kinds is None else step_kinds
     rows = zip(
-        topics, titles, hours, needed_for, chains, picks, resources, weeks, starts, ends,
+        topics, titles, hours, needed_for, chains, picks, resources, weeks, starts, ends, step_kinds,
         strict=True,
     )  # fmt: skip
     steps = list(map(_step_from_row, rows))

@@ -160,7 +160,7 @@ def test_a_finished_assignment_is_done(world, as_alice, alice, roadmap):
     body = as_alice.get(URL + f"{world.ids['for_cohort']}/").json()
     assert body["progress"] == {
         "learner": "alice", "remaining_goals": [], "remaining_hours": 0, "remaining_topics": 0,
-        "finish_date": None, "outlook": "done", "ready_now": [],
+        "reviews": [], "finish_date": None, "outlook": "done", "ready_now": [],
     }  # fmt: skip
 
 

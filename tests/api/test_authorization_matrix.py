@@ -188,6 +188,10 @@ QUIZZES = [
         [{"card": "{alice_card}", "rating": 3, "reviewed_at": "2999-01-01T00:00:00Z", "client_id": "c1"}],
     ),
     Row("GET", "/api/v1/topics/{topic}/mastery/", SIGNED_IN_200),
+    Row("GET", "/api/v1/topics/{topic}/check/", SIGNED_IN_200),
+    # Everyone checks only their own skipped topics; nobody here skipped calculus.
+    Row("POST", "/api/v1/topics/{topic}/check/", statuses(401, 400, 400, 400, 400, 400),
+        {"answers": [{"question": 1, "rating": 3}]}),
     Row("GET", "/api/v1/questions/", CURATOR_200),
     Row(
         "POST",

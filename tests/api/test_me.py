@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from progress import services
 from progress.models import Activity, ActivityKind, LearnerProfile, ResourceProgress, TopicProgress
+from quizzes.models import Card
+from quizzes.services import ReviewInput, review_submit
 from tests.api.conftest import client_for
-from tests.factories import TopicFactory, TrackFactory, UserFactory
+from tests.factories import QuestionFactory, TopicFactory, TrackFactory, UserFactory
 
 
 def test_a_learner_reads_their_profile(as_alice):
@@ -262,14 +264,30 @@ def test_stats_count_topics_per_track_streaks_and_hours(as_alice, alice, roadmap
 
     stats = as_alice.get("/api/v1/me/stats/").json()
 
+    no_cards = {"cards": 0, "studied": 0, "coverage": 0.0, "retention": None, "needs_review": 0}
     assert stats == {
         "tracks": [
-            {"track": "math", "title": "Math", "done": 2, "total": 2},
-            {"track": "ml", "title": "Machine learning", "done": 0, "total": 1},
+            {"track": "math", "title": "Math", "done": 2, "total": 2, **no_cards},
+            {"track": "ml", "title": "Machine learning", "done": 0, "total": 1, **no_cards},
         ],
         "streak": {"current": 2, "longest": 2},
         "hours": {"done": 5, "remaining": 40},
     }
+
+
+def test_stats_report_coverage_and_retention_per_track_separately(as_alice, alice, roadmap):
+    for number in range(4):
+        QuestionFactory(topic=roadmap.calculus, key=f"calculus-{number}")
+    services.topic_status_set(learner=alice, topic=roadmap.calculus, status="done")
+    # The daily new-card limit let three of the four cards in.
+    for card in Card.objects.filter(learner=alice).order_by("pk")[:3]:
+        review_submit(learner=alice, review=ReviewInput(card_id=card.pk, rating=4))
+
+    math = as_alice.get("/api/v1/me/stats/").json()["tracks"][0]
+
+    assert (math["track"], math["cards"], math["studied"], math["coverage"]) == ("math", 4, 3, 0.75)
+    assert math["retention"] == 1.0  # just studied: the waiting card does not lower it
+    assert math["needs_review"] == 0
 
 
 def test_a_mentor_and_a_curator_have_a_me_too(as_mentor, as_carol):
@@ -326,7 +344,9 @@ def expected_stats(*, tracks, topics, rows, zone, now):
                 "title": track.title,
                 "done": len([t for t in topics if t.track == track and t in known]),
                 "total": len([t for t in topics if t.track == track]),
-            }
+                # These topics have no quiz questions, so no cards.
+                "cards": 0, "studied": 0, "coverage": 0.0, "retention": None, "needs_review": 0,
+            }  # fmt: skip
             for track in tracks
         ],
         "streak": {"current": current, "longest": longest},

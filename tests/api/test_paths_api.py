@@ -3,8 +3,11 @@
 linear-algebra ──▶ calculus ──▶ deep-learning
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import include, path
+from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -15,6 +18,7 @@ from progress.selectors import local_today
 from roadmap.selectors import graph_version
 from tests.factories import (
     PrerequisiteFactory,
+    QuestionFactory,
     TopicFactory,
     TopicProgressFactory,
     TopicResourceFactory,
@@ -39,6 +43,9 @@ def test_anyone_gets_a_path_by_listing_what_they_know(anonymous, roadmap):
     first = body["steps"][0]
     assert first == {
         "topic": "linear-algebra",
+        "kind": "study",
+        "review": None,
+        "minutes": 300,
         "title": "Linear algebra",
         "hours": 5,
         "why": "Needed for Deep learning via Calculus",
@@ -89,14 +96,58 @@ def test_a_track_is_a_goal_too(anonymous, roadmap):
     assert body["goals"] == ["calculus"]
 
 
-def test_topics_flagged_for_review_can_be_relearnt(as_alice, alice, roadmap):
-    TopicProgressFactory(
-        learner=alice, topic=roadmap.linear_algebra, status="done", needs_review=True
-    )
-    trusting = as_alice.post(URL, {"goals": ["calculus"]}).json()
+def study_now(client, topic, slug, cards=3):
+    """Finish `slug` through the API and answer each of its (free-recall) cards Good."""
+    for n in range(cards):
+        QuestionFactory(topic=topic, key=f"{slug}-{n}")
+    assert client.put(f"/api/v1/me/progress/{slug}/", {"status": "done"}).status_code == 200
+    for card in client.get("/api/v1/me/reviews/due/").json()["results"]:
+        assert client.post("/api/v1/me/reviews/", {"card": card["id"], "rating": 3}).status_code == 201
+
+
+def test_a_faded_topic_behind_one_you_know_comes_back_as_a_review_step(
+    as_alice, roadmap, monkeypatch
+):
+    study_now(as_alice, roadmap.linear_algebra, "linear-algebra")
+    as_alice.put("/api/v1/me/progress/calculus/", {"status": "done"})
+    fresh = as_alice.post(URL, {"goals": ["deep-learning"]}).json()
+
+    later = timezone.now() + timedelta(days=60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    faded = as_alice.post(URL, {"goals": ["deep-learning"]}).json()
+    relearn = as_alice.post(URL, {"goals": ["deep-learning"], "needs_review_as_unknown": True})
+
+    assert [(s["kind"], s["topic"]) for s in fresh["steps"]] == [("study", "deep-learning")]
+    assert [(s["kind"], s["topic"]) for s in faded["steps"]] == [
+        ("review", "linear-algebra"),
+        ("study", "deep-learning"),
+    ]
+    review = faded["steps"][0]
+    assert review["why"].startswith("Linear algebra has faded to ")
+    assert review["why"].endswith(" %; Calculus builds on it")
+    assert review["review"]["due_cards"] == 3 and review["review"]["retention"] < 0.9
+    assert (review["hours"], review["minutes"]) == (0, 3)  # its due cards, not its 5 study hours
+    assert faded["total_hours"] == 40 and faded["steps"][1]["minutes"] == 40 * 60
+    # Studied again in full, it is a step only where the path does not assume it known.
+    assert [s["kind"] for s in relearn.json()["steps"]] == ["study"]
+
+
+def test_a_faded_direct_prerequisite_can_be_relearnt_in_full(as_alice, roadmap, monkeypatch):
+    study_now(as_alice, roadmap.linear_algebra, "linear-algebra")
+    later = timezone.now() + timedelta(days=60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    reviewing = as_alice.post(URL, {"goals": ["calculus"]}).json()
     careful = as_alice.post(URL, {"goals": ["calculus"], "needs_review_as_unknown": True}).json()
-    assert [step["topic"] for step in trusting["steps"]] == ["calculus"]
-    assert [step["topic"] for step in careful["steps"]] == ["linear-algebra", "calculus"]
+
+    assert [(s["kind"], s["topic"]) for s in reviewing["steps"]] == [
+        ("review", "linear-algebra"),
+        ("study", "calculus"),
+    ]
+    assert [(s["kind"], s["topic"], s["hours"]) for s in careful["steps"]] == [
+        ("study", "linear-algebra", 5),
+        ("study", "calculus", 5),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ SCENARIOS = {
     "my progress": (add_progress, 3),
     "my finished resources": (add_resources_done, 3),
     "my activity": (add_activity_days, 3),
-    "my stats": (add_stats_tracks, 5),
+    "my stats": (add_stats_tracks, 7),
     "cohorts": (add_cohorts, 4),
     "cohort members": (add_members, 5),
     "a member's progress": (add_member_progress, 6),

@@ -178,6 +178,7 @@ def test_prerequisites_list_the_whole_graph_and_filter_by_either_end(anonymous, 
             "to_topic": "calculus",
             "kind": "required",
             "reason": "Gradients are vectors.",
+            "weight": None,
         }
     ]
 

@@ -14,6 +14,7 @@ BENCHMARKS = [
     ("Link checker (politeness ceiling)", "tests.benchmarks.bench_linkcheck"),
     ("Reviews and due queue (PostgreSQL)", "tests.benchmarks.bench_quizzes"),
     ("Roadmap picture layout (ELK in Chromium)", "tests.benchmarks.bench_map_layout"),
+    ("Memory model: implicit credit and the optimiser (simulated learners)", "tests.benchmarks.bench_memory"),
 ]
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from progress.models import LearnerProfile, LearningPlan, TopicProgress
-from quizzes.models import ReviewLog
+from quizzes.models import Card, ReviewLog
+from quizzes.selectors import shown_question
 from tests.factories import MultipleChoiceFactory, PrerequisiteFactory, QuestionFactory, TopicFactory, TrackFactory
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,15 @@ def roadmap():
                           choices=["the identity", "a singular one", "a rotation"], correct_choices=[1],
                           explanation="Singular means a zero determinant.")  # fmt: skip
     return {"calc": calc}
+
+
+def key_of(prompt: str, option: str) -> str:
+    """The key that picks `option` of dora's card `prompt`, as its options are shuffled now."""
+    card = Card.objects.select_related("question").get(learner__username="dora", question__prompt=prompt)
+    return str(shown_question(card).choices.index(option) + 1)
+
+
+MATRIX = "Which matrix has no inverse?"
 
 
 def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadmap, screenshot_dir):
@@ -111,7 +121,7 @@ def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadma
     expect(card).to_contain_text("Rated Again.")
     expect(card).to_contain_text("Which matrix has no inverse?")
     focus_is_on_the_card()
-    page.keyboard.press("2")  # pick "a singular one"
+    page.keyboard.press(key_of(MATRIX, "a singular one"))  # its options come shuffled
     expect(card).to_contain_text("Right.")
     expect(card).to_contain_text("Singular means a zero determinant.")  # the explanation, after grading
     focus_is_on_the_card()
@@ -125,14 +135,14 @@ def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadma
     expect(card).to_contain_text("Undone")
     expect(card).to_contain_text("Which matrix has no inverse?")
     assert ReviewLog.objects.filter(learner__username="dora").count() == 1
-    page.keyboard.press("2")
+    page.keyboard.press(key_of(MATRIX, "a singular one"))
     expect(card).to_contain_text("Right.")
     page.keyboard.press("Enter")  # continue, with Enter this time
     expect(card).to_contain_text("What does a derivative measure?")
     page.keyboard.press("Space")
     page.keyboard.press("4")  # Easy: days away
     expect(card).to_contain_text("Which matrix has no inverse?")
-    page.keyboard.press("2")
+    page.keyboard.press(key_of(MATRIX, "a singular one"))  # shuffled anew for this review
     expect(card).to_contain_text("Right.")
     page.keyboard.press("Space")
     expect(card.get_by_role("heading", name="Session done")).to_be_visible()

@@ -117,8 +117,7 @@ def test_the_mobile_flow_with_a_generated_client(pw, live_api, schema):
 
     due = phone.call("me_reviews_due_list", HTTPStatus.OK, page_size=200).parsed
     assert due.count == 5 and {card.topic.slug for card in due.results} == {"calculus"}
-    review = m.ReviewInputRequest(card=due.results[0].id, rating=3)
-    first = phone.call("me_reviews_submit", HTTPStatus.CREATED, body=review)
+    first = phone.call("me_reviews_submit", HTTPStatus.CREATED, body=answer(m.ReviewInputRequest, due.results[0]))
     assert first.parsed.status == m.ReviewResultStatusEnum.APPLIED
 
     # Every figure of me/stats, worked out from the topics themselves: only this learner's rows count.
@@ -127,7 +126,7 @@ def test_the_mobile_flow_with_a_generated_client(pw, live_api, schema):
 
     # Offline: a queue of 20 writes, each with its key; the phone sends it, loses the answers, sends it again.
     queue = offline_queue(m, topics, resources=phone.call("resources_list", HTTPStatus.OK, page_size=6).parsed.results,
-                          cards=[card.id for card in due.results[1:]])  # fmt: skip
+                          cards=due.results[1:])  # fmt: skip
     assert len(queue) == 20
     first_answers = [phone.call(operation, expect, **kwargs) for operation, expect, kwargs in queue]
     before = snapshot(phone)
@@ -156,6 +155,14 @@ def test_the_mobile_flow_with_a_generated_client(pw, live_api, schema):
     assert conformance.checked >= 60
 
 
+def answer(request, card, **fields):
+    """A phone's answer to a due card: a free-recall card is rated Good; a multiple-choice card
+    must be answered (a bare rating is refused), here with the first option as it was shown."""
+    if card.question.kind.value == "multiple-choice":
+        return request(card=card.id, answer=0, presentation=card.presentation, **fields)
+    return request(card=card.id, rating=3, **fields)
+
+
 def offline_queue(m, topics, resources, cards):
     """Twenty writes as a phone queues them offline, each with its own Idempotency-Key."""
     now = datetime.now(UTC)
@@ -168,12 +175,12 @@ def offline_queue(m, topics, resources, cards):
     queue += [("me_resources_mark_done", HTTPStatus.OK, {"id": resource.id}) for resource in resources]
     queue.append(("me_resources_mark_undone", HTTPStatus.NO_CONTENT, {"id": resources[0].id}))
     queue += [
-        ("me_reviews_submit", HTTPStatus.CREATED, {"body": m.ReviewInputRequest(
-            card=card, rating=3, reviewed_at=now, client_id=f"live-{card}")})
+        ("me_reviews_submit", HTTPStatus.CREATED, {"body": answer(
+            m.ReviewInputRequest, card, reviewed_at=now, client_id=f"live-{card.id}")})
         for card in cards[:2]
     ]  # fmt: skip
     queue.append(("me_reviews_submit_batch", HTTPStatus.OK, {"body": [
-        m.OfflineReviewInputRequest(card=card, rating=4, reviewed_at=now, client_id=f"offline-{card}")
+        answer(m.OfflineReviewInputRequest, card, reviewed_at=now, client_id=f"offline-{card.id}")
         for card in cards[2:4]
     ]}))  # fmt: skip
     queue += [

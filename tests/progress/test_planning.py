@@ -7,7 +7,7 @@ curriculum.
                  statistics ─ ─ recommended ─ ─ ─ ─ ─ ┘
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from tests.factories import (
     TopicProgressFactory,
     TopicResourceFactory,
     TrackFactory,
+    study,
 )
 from tests.locations import SHIPPED_CURRICULUM as SHIPPED
 
@@ -243,13 +244,77 @@ def test_explicit_hours_and_start_date_win_over_the_profile(roadmap, alice):
     assert path["finish_date"] == "2026-03-21"
 
 
-def test_topics_flagged_for_review_can_count_as_not_known(roadmap, alice):
+# --- Review steps ---------------------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def studied(learner, slug, *, days_ago, cards=2, rating=3):
+    """The learner finished `slug` `days_ago` days before NOW, answering each card once."""
+    at = NOW - timedelta(days=days_ago)
+    study(learner, Topic.objects.get(slug=slug), at=at, cards=cards, rating=rating)
+
+
+def steps(path):
+    return [(step["kind"], step["topic"]) for step in path["steps"]]
+
+
+def test_a_faded_prerequisite_behind_known_topics_comes_back_as_a_review_step(roadmap, alice):
+    know(alice, "calculus", "python", "numpy", "probability", "ml-basics")
+    studied(alice, "linear-algebra", days_ago=40)
+
+    path = path_for(goals=["deep-learning"], learner=alice, now=NOW, start_date=MONDAY)
+
+    assert steps(path) == [("review", "linear-algebra"), ("study", "deep-learning")]
+    review = path["steps"][0]
+    assert review["chain"] == ["linear-algebra", "calculus", "ml-basics", "deep-learning"]
+    retention = review["review"]["retention"]
+    assert 0.3 < retention < 0.9
+    assert review["why"] == f"Linear algebra has faded to {retention:.0%}; Calculus builds on it".replace(
+        "%", " %"
+    )
+    assert review["review"]["due_cards"] == 2
+    assert (review["hours"], review["minutes"]) == (0, 2)  # a minute per due card, not 10 hours
+    assert path["total_hours"] == 40
+    assert path["steps"][1]["review"] is None
+    assert path["ready_now"] == ["linear-algebra", "deep-learning"]
+
+
+def test_a_topic_still_remembered_gives_no_review_step(roadmap, alice):
+    know(alice, "calculus", "python", "numpy", "probability", "ml-basics")
+    studied(alice, "linear-algebra", days_ago=1, rating=4)
+
+    path = path_for(goals=["deep-learning"], learner=alice, now=NOW)
+
+    assert steps(path) == [("study", "deep-learning")]
+
+
+def test_a_faded_topic_that_nothing_on_the_path_builds_on_stays_out(roadmap, alice):
     know(alice, "linear-algebra")
-    know(alice, "calculus", needs_review=True)
-    with pytest.raises(ValidationError, match="already known: 'calculus'"):
-        path_for(goals=["calculus"], learner=alice)
-    path = path_for(goals=["calculus"], learner=alice, needs_review_as_unknown=True)
-    assert [step["topic"] for step in path["steps"]] == ["calculus"]
+    studied(alice, "python", days_ago=40)
+
+    on_the_way = path_for(goals=["numpy"], learner=alice, now=NOW)
+    elsewhere = path_for(goals=["calculus"], learner=alice, now=NOW)
+
+    assert steps(on_the_way) == [("review", "python"), ("study", "numpy")]
+    assert steps(elsewhere) == [("study", "calculus")]
+
+
+def test_faded_topics_can_be_studied_again_in_full_instead(roadmap, alice):
+    studied(alice, "python", days_ago=40)
+
+    path = path_for(goals=["numpy"], learner=alice, now=NOW, needs_review_as_unknown=True)
+
+    assert steps(path) == [("study", "python"), ("study", "numpy")]
+    assert path["steps"][0]["hours"] == 5
+    ready = [r["topic"] for r in ready_for(learner=alice, needs_review_as_unknown=True)]
+    assert "python" in ready and "numpy" not in ready
+
+
+def test_listing_what_you_know_uses_no_memory(roadmap, alice):
+    studied(alice, "linear-algebra", days_ago=40)
+    path = path_for(goals=["calculus"], known=["linear-algebra"], learner=alice, now=NOW)
+    assert steps(path) == [("study", "calculus")]
 
 
 def test_recommended_prerequisites_join_the_path_only_when_asked(roadmap):

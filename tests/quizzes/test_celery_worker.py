@@ -176,7 +176,7 @@ def test_the_beat_tasks_run_end_to_end_on_a_real_worker(worker):
     )
     _eventually(
         lambda: TopicProgress.objects.filter(
-            learner=ken, topic=done, mastery__isnull=False
+            learner=ken, topic=done, retention__isnull=False
         ).exists(),
         what="the mastery refresh",
     )
@@ -189,7 +189,7 @@ def test_the_beat_tasks_run_end_to_end_on_a_real_worker(worker):
     message = emails[0].read_text()
     assert "To: ken@example.org" in message and "cards to review today" in message
     progress = TopicProgress.objects.get(learner=ken, topic=done)
-    assert progress.needs_review is True and progress.mastery < 0.9
+    assert progress.needs_review is True and progress.retention < 0.9
     fit = ParameterFit.objects.get(learner=strong)
     assert fit.current_loss > 0 and fit.candidate_loss > 0
     assert (

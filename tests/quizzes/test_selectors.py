@@ -219,7 +219,7 @@ def test_the_forecast_counts_reviewed_cards_per_local_day_with_overdue_ones_toda
     ]
 
 
-def test_mastery_is_mean_retrievability_of_reviewed_cards_times_coverage():
+def test_coverage_and_retention_are_reported_separately():
     learner = learner_in("UTC", desired_retention=0.9)
     topic = TopicFactory()
     cards = new_cards(learner, 4, topic=topic, at=NOW)
@@ -237,10 +237,9 @@ def test_mastery_is_mean_retrievability_of_reviewed_cards_times_coverage():
         )
         for card in cards[:2]
     ]
-    assert result.mastery.coverage == 0.5
-    assert result.mastery.mean_retrievability == pytest.approx(sum(recall) / 2)
-    assert result.mastery.mastery == pytest.approx(sum(recall) / 2 * 0.5)
-    assert result.needs_review is True  # done, and mastery is below 0.9
+    assert (result.mastery.cards, result.mastery.studied, result.mastery.coverage) == (4, 2, 0.5)
+    assert result.mastery.retention == pytest.approx(sum(recall) / 2)
+    assert result.mastery.retention < 0.9 and result.needs_review is True  # known, and faded
 
 
 # --- Reminders -------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from progress.models import Activity, ActivityKind, LearnerProfile, User
-from quizzes import scheduler, selectors, services
+from quizzes import choices, grading, scheduler, selectors, services
 from quizzes.models import Card, ReviewLog
 from quizzes.services import ReviewInput
+from roadmap.selectors import roadmap_graph
 from tests.factories import (
     MultipleChoiceFactory,
     QuestionFactory,
@@ -191,32 +192,102 @@ def test_the_preview_shows_exactly_what_each_button_then_does(alice):
     assert state(card).due == previews[3].due
 
 
-@pytest.mark.parametrize(
-    ("choice", "rating", "expected_rating", "correct"),
-    [(1, None, 3, True), (0, None, 1, False), (1, 4, 4, True), (1, 2, 2, True), (2, 1, 1, False)],
-)
-def test_multiple_choice_answers_are_graded_for_the_learner(
-    alice, choice, rating, expected_rating, correct
-):
+def shown_at(card, index, presentation=None):
+    """The position at which choice `index` of the card's question is shown."""
+    presentation = presentation or card.reps + 1
+    return choices.shown_order(card.pk, presentation, len(card.question.choices)).index(index)
+
+
+@pytest.mark.parametrize(("choice", "expected_rating", "correct"), [(1, 3, True), (0, 1, False)])
+def test_multiple_choice_is_graded_right_good_wrong_again(alice, choice, expected_rating, correct):
     card = card_for(alice, MultipleChoiceFactory())
 
-    result = submit(alice, card, rating, NOW, answer=choice)
+    result = submit(alice, card, None, NOW, answer=shown_at(card, choice))
 
     assert (result.review.rating, result.review.correct, result.review.answer) == (
         expected_rating,
         correct,
-        str(choice),
+        str(choice),  # the log keeps the question's own index, not the shuffled position
     )
 
 
-def test_a_wrong_multiple_choice_answer_cannot_be_rated_good(alice):
+@pytest.mark.parametrize(
+    ("choice", "rating", "message"),
+    [
+        (1, 4, "this one is right, so 3 (Good), not 4"),
+        (1, 2, "this one is right, so 3 (Good), not 2"),
+        (0, 3, "this one is wrong, so 1 (Again), not 3"),
+    ],
+)
+def test_a_rating_that_contradicts_the_answer_is_refused(alice, choice, rating, message):
     card = card_for(alice, MultipleChoiceFactory())
 
     with pytest.raises(ValidationError) as error:
-        submit(alice, card, 3, NOW, answer=0)
+        submit(alice, card, rating, NOW, answer=shown_at(card, choice))
 
-    assert error.value.message_dict == {"rating": ["a wrong answer is rated 1 (Again), not 3"]}
+    assert message in error.value.message_dict["rating"][0]
     assert not ReviewLog.objects.exists()
+
+
+def test_a_bare_rating_for_a_multiple_choice_card_is_refused(alice):
+    card = card_for(alice, MultipleChoiceFactory())
+
+    with pytest.raises(ValidationError) as error:
+        submit(alice, card, 3, NOW)
+
+    assert "graded from its answer" in error.value.message_dict["answer"][0]
+    assert not ReviewLog.objects.exists()
+
+
+def test_options_are_shuffled_per_presentation_and_graded_in_the_order_shown(alice):
+    question = MultipleChoiceFactory(
+        choices=["alpha", "beta", "gamma", "delta", "epsilon"], correct_choices=[3]
+    )
+    card = card_for(alice, question)
+    orders = {tuple(choices.shown_order(card.pk, n, 5)) for n in range(1, 9)}
+    shown = selectors.shown_question(card)
+
+    result = submit(alice, card, None, NOW, answer=shown.choices.index("delta"))
+
+    assert len(orders) > 1  # a different order from one presentation to the next
+    assert shown.presentation == 1 and sorted(shown.choices) == sorted(question.choices)
+    assert (result.review.correct, result.review.rating) == (True, 3)
+    assert selectors.shown_question(Card.objects.get(pk=card.pk)).presentation == 2
+
+
+def test_an_offline_answer_is_graded_in_the_order_its_device_showed(alice):
+    card = card_for(alice, MultipleChoiceFactory(), at=NOW - timedelta(days=2))
+    shown = selectors.shown_question(card)  # downloaded before going offline
+    second = choices.shown_choices(card.pk, 2, card.question.choices)  # shown for review 2
+    offline = [
+        ReviewInput(card_id=card.pk, answer=shown.choices.index("a singular one"),
+                    presentation=shown.presentation, reviewed_at=NOW - timedelta(days=1), client_id="a"),
+        # Without a presentation: the shuffle the card showed for that review, its second.
+        ReviewInput(card_id=card.pk, answer=second.index("a singular one"), reviewed_at=NOW, client_id="b"),
+    ]  # fmt: skip
+
+    first, then = services.reviews_upload(learner=alice, reviews=offline, now=NOW)
+
+    assert (first.status, first.review.correct, first.review.rating) == ("applied", True, 3)
+    assert (then.status, then.review.correct) == ("applied", True)
+
+
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(count=st.integers(2, 8), presentation=st.integers(1, 50), data=st.data())
+def test_the_right_option_is_right_wherever_it_is_shown(alice, count, presentation, data):
+    correct = data.draw(st.integers(0, count - 1))
+    question = MultipleChoiceFactory(
+        choices=[f"option {n}" for n in range(count)], correct_choices=[correct]
+    )
+    card = card_for(alice, question)
+    card.reps = presentation - 1  # as if shown for its presentation-th review
+    position = shown_at(card, correct, presentation)
+
+    graded = grading.grade(
+        card, ReviewInput(card_id=card.pk, answer=position, presentation=presentation), live=False
+    )
+
+    assert graded[:3] == (3, True, str(correct))
 
 
 @pytest.mark.parametrize(
@@ -233,9 +304,15 @@ def test_a_wrong_multiple_choice_answer_cannot_be_rated_good(alice):
             MultipleChoiceFactory,
             {},
             "answer",
-            "this multiple choice card needs an answer (a choice index) or a rating",
+            "a multiple choice card is graded from its answer: send the position of the option "
+            "you chose (a rating alone is not accepted)",
         ),
-        (MultipleChoiceFactory, {"answer": 3}, "answer", "choose by index, 0 to 2; got 3"),
+        (
+            MultipleChoiceFactory,
+            {"answer": 3},
+            "answer",
+            "choose by position in the order shown, 0 to 2; got [3]",
+        ),
         (
             QuestionFactory,
             {"rating": 3, "answer": 2},
@@ -319,9 +396,10 @@ def test_a_live_review_resent_with_its_client_id_is_applied_once(alice):
     assert state(card).step == 1
 
 
-def test_a_live_review_is_four_statements_and_the_profile_is_read_once_per_request(alice):
+def test_a_live_review_is_five_statements_and_the_profile_is_read_once_per_request(alice):
     first, second = (card_for(alice, QuestionFactory()) for _ in range(2))
     learner = User.objects.get(pk=alice.pk)  # as a request sees them: no profile read yet
+    roadmap_graph()  # built once per roadmap version for every process
 
     counts = []
     for card in (first, second):
@@ -329,8 +407,9 @@ def test_a_live_review_is_four_statements_and_the_profile_is_read_once_per_reque
             submit(learner, card, 3, NOW)
         counts.append(len(statements(queries)))
 
-    # The card locked, the log row, the card, the activity; and the profile, the first time.
-    assert counts == [5, 4]
+    # The card locked, the log row, the card, the activity, the roadmap version (for the
+    # implicit credit, none here: the topic builds on nothing); and the profile, the first time.
+    assert counts == [6, 5]
 
 
 def test_a_learner_without_a_profile_yet_can_review_and_gets_one(db):
@@ -471,6 +550,7 @@ def test_a_batch_rejects_bad_items_one_by_one_and_applies_the_rest(alice, bob):
 def statements_to_upload(learner, reviews, now) -> int:
     """How many statements an upload takes, sent as a new request would (no profile read yet)."""
     fresh = User.objects.get(pk=learner.pk)
+    roadmap_graph()  # built once per roadmap version for every process
     with CaptureQueriesContext(connection) as queries:
         results = services.reviews_upload(learner=fresh, reviews=reviews, now=now)
     assert {result.status for result in results} == {"applied"}
@@ -484,9 +564,10 @@ def test_an_offline_batch_is_the_same_few_statements_whatever_its_size(alice):
     cards = list(Card.objects.filter(learner=alice))
     reviews = [ReviewInput(card.pk, 3, reviewed_at=NOW, client_id=f"r-{card.pk}") for card in cards]
 
-    # Cards, known client ids, profile; then one insert each of logs, cards and activities.
-    assert statements_to_upload(alice, reviews[:1], NOW) == 6
-    assert statements_to_upload(alice, reviews[1:], NOW) == 6
+    # Cards, known client ids, profile; then one insert each of logs, cards and activities;
+    # and the roadmap version, for implicit credit (none here: the topic builds on nothing).
+    assert statements_to_upload(alice, reviews[:1], NOW) == 7
+    assert statements_to_upload(alice, reviews[1:], NOW) == 7
     assert Card.objects.filter(learner=alice, reps=1).count() == 30
 
 
@@ -503,10 +584,11 @@ def test_replaying_older_reviews_into_many_cards_is_still_a_few_statements(alice
         for card in cards
     ]
 
-    # As above, with the cards' logs read once to rebuild them all (and no other card moved).
+    # As above, with the cards' logs and implicit credits read once to rebuild them all (and
+    # no other card moved).
     later = NOW + timedelta(hours=2)
-    assert statements_to_upload(alice, reviews[:2], later) == 7
-    assert statements_to_upload(alice, reviews[2:], later) == 7
+    assert statements_to_upload(alice, reviews[:2], later) == 9
+    assert statements_to_upload(alice, reviews[2:], later) == 9
     for card in cards:
         assert state(card) == expected_after(card, [offline, live])
         assert card.reps == 2

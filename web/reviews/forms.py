@@ -11,7 +11,10 @@ class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
         choices=[(int(r), r.name) for r in Rating], coerce=int, required=False
     )
+    # Multiple choice: the position of the chosen option in the order shown, and which
+    # shuffle that was (see quizzes.choices).
     choice = forms.IntegerField(min_value=0, required=False)
+    presentation = forms.IntegerField(min_value=1, required=False)
     # How long the learner took to answer, measured by the page (review.js); optional.
     duration_ms = forms.IntegerField(min_value=0, max_value=3_600_000, required=False)
 
@@ -22,4 +25,5 @@ class ReviewForm(forms.Form):
             rating=data["rating"] or None,
             answer=data["choice"],
             duration_ms=data["duration_ms"],
+            presentation=data["presentation"],
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progress.selectors import profile_for
-from quizzes import reminders, selectors, services, undo
+from quizzes import choices, reminders, selectors, services, undo
 from quizzes.models import Card, QuestionKind, ReviewLog
 from quizzes.scheduler import Rating, format_interval
 from web.htmx import login_required_htmx
@@ -64,7 +64,11 @@ def _render(request, state: dict, now: datetime, *, feedback=None, graded=None, 
         if card is not None:
             settings = selectors.scheduler_settings_for(profile)
             context["buttons"] = selectors.review_previews(card=card, now=now, settings=settings)
-            context["choices"] = list(enumerate(card.question.choices))
+            # Multiple choice is shown shuffled for this presentation; the form posts the
+            # position chosen and the presentation back (quizzes.choices).
+            shown = selectors.shown_question(card)
+            context["choices"] = list(enumerate(shown.choices))
+            context["presentation"] = shown.presentation
         else:
             started = datetime.fromisoformat(state["started"])
             context["summary"] = selectors.session_summary(
@@ -100,8 +104,12 @@ def review(request):
     graded = None
     if result.card.question.kind == QuestionKind.MULTIPLE_CHOICE and result.review.correct is not None:
         question = result.card.question
-        graded = {"card": result.card, "chosen": form.cleaned_data["choice"], "correct": result.review.correct,
-                  "choices": list(enumerate(question.choices)), "right": set(question.correct_choices)}  # fmt: skip
+        # In the order it was shown, by the question's own indexes (the log's answer is one).
+        presentation = form.cleaned_data["presentation"] or result.card.reps
+        order = choices.shown_order(result.card.pk, presentation, len(question.choices))
+        graded = {"card": result.card, "chosen": int(result.review.answer.split(",")[0]),
+                  "correct": result.review.correct, "choices": [(i, question.choices[i]) for i in order],
+                  "right": set(question.correct_choices)}  # fmt: skip
     return _after(request, state, now, feedback=feedback, graded=graded)
 
 

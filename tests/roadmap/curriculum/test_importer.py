@@ -241,3 +241,25 @@ def test_curator_only_fields_import_and_are_not_stored(tmp_path):
     import_file(write(tmp_path, text))
     link = TopicResource.objects.get(topic__slug="linear-algebra")
     assert (link.resource.slug, link.role, link.locator) == ("mml-book", "core", "ch. 2")
+
+
+def test_an_edge_may_say_how_much_a_topic_exercises_its_prerequisite(tmp_path, capsys):
+    weighted = SMALL.replace(
+        "reason: Least squares is minimised with derivatives.}",
+        "reason: Least squares is minimised with derivatives., weight: 0.8}",
+    )
+    import_file(write(tmp_path, weighted))
+    edge = Prerequisite.objects.get(to_topic__slug="linear-regression")
+    unweighted = Prerequisite.objects.get(to_topic__slug="calculus")
+    out = tmp_path / "export.yaml"
+    call_command("export_roadmap", "-o", str(out))
+    exported = {t["slug"]: t for t in yaml.safe_load(out.read_text())["topics"]}
+
+    assert (edge.weight, unweighted.weight) == (0.8, None)
+    assert build_roadmap_graph().edges["calculus", "linear-regression"]["weight"] == 0.8
+    assert exported["linear-regression"]["prerequisites"][0]["weight"] == 0.8
+    assert "weight" not in exported["calculus"]["prerequisites"][0]
+
+    with pytest.raises(CommandError, match="problem"):
+        import_file(write(tmp_path, weighted.replace("weight: 0.8", "weight: 2"), name="bad.yaml"))
+    assert "'weight' must be a number from 0 to 1, got 2" in capsys.readouterr().err

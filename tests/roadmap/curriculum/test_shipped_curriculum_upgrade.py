@@ -16,6 +16,7 @@ from django.utils import timezone
 from progress.models import Activity, ResourceProgress, Role, TopicProgress
 from progress.services import resource_mark_done, topic_status_set
 from quizzes.models import Card, Question, ReviewLog
+from quizzes.selectors import shown_question
 from quizzes.services import ReviewInput, review_submit
 from roadmap.models import Prerequisite, Resource, Topic
 from tests.factories import UserFactory
@@ -55,9 +56,18 @@ def learner_on_v1(v1_curriculum):
         "gradient-descent-update-rule",  # kept
         "data-labeling-kappa-calc",  # kept
     ):
-        card = Card.objects.get(learner=ada, question__key=key)
-        review_submit(learner=ada, review=ReviewInput(card_id=card.pk, rating=3), now=start + timedelta(days=1))
+        card = Card.objects.select_related("question").get(learner=ada, question__key=key)
+        review_submit(learner=ada, review=right_answer(card), now=start + timedelta(days=1))
     return ada
+
+
+def right_answer(card) -> ReviewInput:
+    """A right answer to the card: rated Good, or for multiple choice the right option as shown."""
+    question = card.question
+    if question.kind != "multiple-choice":
+        return ReviewInput(card_id=card.pk, rating=3)
+    shown = shown_question(card)
+    return ReviewInput(card_id=card.pk, answer=shown.choices.index(question.choices[question.correct_choices[0]]))
 
 
 def snapshot(learner):

@@ -470,11 +470,12 @@ def test_it_gives_data_of_the_same_shape():
     assert all(isinstance(s, PathStep) for s in path.steps)
     assert list(data) == ["goals", "total_hours", "finish_date", "ready_now", "steps"]
     assert [list(s) for s in data["steps"]] == [
-        ["topic", "title", "hours", "needed_for", "chain", "resource", "resources", "week",
-         "start", "end"]
+        ["topic", "kind", "title", "hours", "needed_for", "chain", "resource", "resources",
+         "week", "start", "end"]
     ] * len(path.steps)  # fmt: skip
     assert data["steps"][-1] == {
         "topic": "machine-learning",
+        "kind": "study",
         "title": "Machine learning",
         "hours": 20,
         "needed_for": ["machine-learning"],

@@ -6,6 +6,7 @@ linear-algebra ──▶ calculus ──▶ deep-learning
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from progress.assignments import assignment_create
 from progress.models import LearnerProfile
@@ -18,6 +19,7 @@ from tests.factories import (
     TopicProgressFactory,
     TopicResourceFactory,
     TrackFactory,
+    study,
 )
 from web.templatetags.roadmap_tags import day
 
@@ -174,3 +176,15 @@ def test_a_visitor_is_invited_to_log_in_and_sees_no_assignments(client, roadmap)
     page = client.get(URL).content.decode()
     assert "to use your own progress and settings" in page
     assert "Your assignments" not in page
+
+
+def test_a_faded_topic_shows_as_a_short_review_before_what_needs_it(client, alice, roadmap):
+    study(alice, roadmap["linear-algebra"], at=timezone.now() - timedelta(days=60), cards=3)
+    TopicProgressFactory(learner=alice, topic=roadmap["calculus"], status="done")
+    client.force_login(alice)
+
+    page = client.get(URL, {"goals": "deep-learning"}).content.decode()
+
+    review = page[page.index('id="step-linear-algebra"') : page.index('id="step-deep-learning"')]
+    assert "↻ Review" in review and "Calculus builds on it." in review
+    assert "3 cards due, about 3 min" in review

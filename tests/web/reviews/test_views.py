@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from quizzes import selectors
 from quizzes.models import Card, Reminder, ReviewLog
 from tests.factories import MultipleChoiceFactory, QuestionFactory, TopicFactory
 from tests.quizzes.test_services import card_for
@@ -76,14 +77,23 @@ def test_without_javascript_the_form_posts_and_redirects_back_to_the_page(signed
 
 def test_a_multiple_choice_answer_is_graded_and_the_explanation_shown(signed_in, alice):
     card = enrolled(alice, MultipleChoiceFactory(explanation="Invertible means a non-zero determinant."))
+    shown = selectors.shown_question(card).choices  # shuffled for this presentation
+    wrong = shown.index("the identity")
 
     page = signed_in.get(PAGE).content.decode()
-    graded = signed_in.post(PAGE, {"card": card.pk, "choice": 0}, **HTMX).content.decode()
+    graded = signed_in.post(PAGE, {"card": card.pk, "choice": wrong, "presentation": 1}, **HTMX).content.decode()
 
-    assert 'name="choice" value="1" data-key="2"' in page  # option 2 is picked with the key 2
+    options = [page.index(f"<span>{text}</span>") for text in shown]
+    assert options == sorted(options)  # shown in the shuffled order
+    assert 'name="presentation" value="1"' in page
+    # The option shown second is picked with the key 2.
+    assert 'name="choice" value="1" data-key="2"' in page
     assert "Wrong: again in 1m · right: next in 10m" in page
     assert "Not quite. Again in 1m." in graded
     assert "✓ the answer" in graded and "✗ your pick" in graded
+    pick, right = graded.index("✗ your pick"), graded.index("✓ the answer")
+    assert graded.rfind("the identity", 0, pick) > graded.rfind("</li>", 0, pick)  # the pick is the identity
+    assert graded.rfind("a singular one", 0, right) > graded.rfind("</li>", 0, right)
     assert "Invertible means a non-zero determinant." in graded  # the explanation, after grading
     assert 'data-key="continue"' in graded
     assert ReviewLog.objects.get().rating == 1
