@@ -6,7 +6,7 @@
 
 Django's ``ValidationError`` raised by a service (a cycle, a bad transition) becomes a
 400 with its message instead of a 500; a body over the upload limit is a 413; a
-throttled login is a 429.
+locked-out login is a 429 with ``Retry-After``.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.parsers import RequestTooLarge
-from progress.throttle import LoginThrottled
+from progress.lockout import LoginLocked
 
 
 def exception_handler(exc, context):
@@ -32,8 +32,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
-    elif isinstance(exc, LoginThrottled):
-        exc = exceptions.Throttled(detail=str(exc))
+    elif isinstance(exc, LoginLocked):
+        wait, exc = exc.retry_after, exceptions.Throttled(detail=str(exc))
+        exc.wait = wait  # DRF sends it as Retry-After
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _one_shape(response.data)

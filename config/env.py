@@ -5,6 +5,7 @@ typo'd value fails at start-up with a message naming the variable instead of
 surfacing later as a confusing behaviour.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +45,24 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_trusted_proxies(name: str) -> int | tuple[str, ...]:
+    """The proxies in front of the app (see ``progress.clients``): empty, a count, or networks.
+
+    Raises ImproperlyConfigured naming the entry that is neither a count nor a network.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ()
+    if raw.isdigit():
+        return int(raw)
+    networks = []
+    for entry in (part.strip() for part in raw.split(",") if part.strip()):
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {entry!r} is neither a number of proxies nor a network such as 172.30.0.0/24"
+            ) from None
+    return tuple(networks)

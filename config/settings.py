@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PATHWISE_VAR_DIR", str(BASE_DIR / "var")))
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "template_partials",
+    "axes",
     "roadmap",
     "progress",
     "quizzes",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a locked-out login (any door) into a 429 with Retry-After; see progress.lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,11 +136,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "roadmap:track-list"
-# Failed logins: after this many failures in the window, further attempts for the same
-# username, or from the same IP address, are refused until the window passes.
-LOGIN_FAILURE_LIMIT_PER_USER = env_int("LOGIN_FAILURE_LIMIT_PER_USER", 5)
-LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 20)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failed logins (django-axes with progress.lockout): after LOGIN_FAILURE_LIMIT failures for
+# one username from one client address, or LOGIN_FAILURE_LIMIT_PER_ADDRESS from one address
+# for any usernames, further attempts are refused — before any password is checked — until
+# LOGIN_LOCKOUT_SECONDS after the last failure. Web login, /admin/login/ and the API token alike.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+AUTHENTICATION_BACKENDS = ["progress.lockout.LockoutBackend"]
+AXES_HANDLER = "progress.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "progress.lockout.lockout_period"
+AXES_USERNAME_CALLABLE = "progress.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "progress.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "progress.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# The proxies in front of the app, whose X-Forwarded-For is believed (progress.clients):
+# empty = none (the peer is the client), a count ("1"), or networks ("172.30.0.0/24").
+# Every use of a client address — lockouts, throttles — follows it.
+TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 # --- I18N ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+from web.accounts.forms import AdminLoginForm
+
+# The admin's login counts failures and locks out like every other door (progress.lockout).
+admin.site.login_form = AdminLoginForm
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")

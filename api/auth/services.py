@@ -1,38 +1,41 @@
 """API credentials: exchanging a password for a token, revoking it, signing up.
 
-Failed logins are throttled per username and per client IP by ``progress.throttle``,
-the same counters the web login uses.
+Failed logins are counted and locked out by ``progress.lockout`` (django-axes), the same
+counts the web login and the admin use.
 """
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
+from progress.lockout import LoginLocked, retry_after
 from progress.models import Role, User
 from progress.services import user_create
-from progress.throttle import ensure_login_allowed, record_login_failure, record_login_success
 
 BAD_CREDENTIALS = "Unable to sign in with that username and password."
 
 
-def token_for_credentials(*, username: str, password: str, ip: str | None) -> Token:
+def token_for_credentials(*, username: str, password: str, request: HttpRequest) -> Token:
     """The user's API token (made on first use) if the password is right.
+
+    ``request`` is the login's own: its client address and agent are what the lockout counts.
 
     Raises
     ------
-    progress.throttle.LoginThrottled
-        After too many failures for this username or from this IP, even with the right password.
+    progress.lockout.LoginLocked
+        After too many failures for this username from this address, or from this address,
+        even with the right password; the password is not checked then.
     ValidationError
         For a wrong username or password (or an inactive user).
     """
-    ensure_login_allowed(username, ip)
-    user = authenticate(request=None, username=username, password=password)
+    user = authenticate(request, username=username, password=password)
     if user is None:
-        record_login_failure(username, ip)
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLocked(retry_after(request))
         raise ValidationError(BAD_CREDENTIALS, code="bad_credentials")
-    record_login_success(username)
     token, _ = Token.objects.get_or_create(user=user)
     return token
 

@@ -3,11 +3,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from api.auth import serializers, services
+from api.throttling import AnonRateThrottle
 from api.views import APIView
-from progress.throttle import client_ip
 
 
 class TokenView(APIView):
@@ -20,7 +19,10 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Exchange a username and password for an API token",
-        description="Too many failures for a username, or from an address, answer 429 for a while.",
+        description=(
+            "Too many failures for a username from your address, or from your address for any "
+            "username, answer 429 with Retry-After (seconds) until the lockout lifts."
+        ),
         request=serializers.CredentialsSerializer,
         responses=serializers.TokenSerializer,
         auth=[],
@@ -28,7 +30,7 @@ class TokenView(APIView):
     def post(self, request):
         credentials = serializers.CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        token = services.token_for_credentials(**credentials.validated_data, ip=client_ip(request))
+        token = services.token_for_credentials(**credentials.validated_data, request=request._request)
         return Response(serializers.TokenSerializer(token).data)
 
     @extend_schema(

@@ -61,9 +61,9 @@ def test_revoking_needs_a_signed_in_caller(anonymous):
 
 @pytest.fixture
 def strict_limits(settings):
-    settings.LOGIN_FAILURE_LIMIT_PER_USER = 3
-    settings.LOGIN_FAILURE_LIMIT_PER_IP = 5
-    settings.LOGIN_FAILURE_WINDOW_SECONDS = 900
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 5
+    settings.LOGIN_LOCKOUT_SECONDS = 900
 
 
 def test_after_too_many_failures_for_a_username_even_the_right_password_gets_429(
@@ -76,13 +76,17 @@ def test_after_too_many_failures_for_a_username_even_the_right_password_gets_429
 
     assert response.status_code == 429
     assert response.json() == {"detail": "Too many failed logins. Try again in 15 minutes."}
+    assert 899 <= int(response["Retry-After"]) <= 900
 
 
-def test_the_username_limit_follows_the_username_across_addresses(anonymous, alice, strict_limits):
-    for number in range(3):
-        log_in(anonymous, "alice", password="guess", ip=f"198.51.100.{number}")
+def test_a_guesser_elsewhere_cannot_lock_a_learner_out_of_their_own_device(
+    anonymous, alice, strict_limits
+):
+    for _ in range(3):
+        log_in(anonymous, "alice", password="guess", ip="198.51.100.1")
 
-    assert log_in(anonymous, "alice", ip="192.0.2.99").status_code == 429
+    assert log_in(anonymous, "alice", ip="198.51.100.1").status_code == 429
+    assert log_in(anonymous, "alice", ip="192.0.2.99").status_code == 200
 
 
 def test_too_many_failures_from_one_address_throttle_every_username_from_it(
@@ -192,3 +196,36 @@ def test_sign_up_is_rate_limited_per_address(anonymous, monkeypatch):
     ]
 
     assert codes == [201, 201, 429]
+
+
+def test_a_new_forwarded_address_buys_no_new_sign_up_budget(anonymous, monkeypatch):
+    monkeypatch.setattr(SignupRateThrottle, "rate", "2/hour")
+
+    codes = [
+        anonymous.post(
+            SIGNUP_URL,
+            {"username": f"user{n}", "password": "an unusual passphrase", "email": f"u{n}@example.org"},
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+
+    assert codes == [201, 201, 429]
+
+
+def test_behind_the_trusted_proxy_each_client_has_its_own_sign_up_budget(anonymous, monkeypatch, settings):
+    settings.TRUSTED_PROXIES = 1
+    monkeypatch.setattr(SignupRateThrottle, "rate", "1/hour")
+
+    def sign_up(n, client_address):
+        body = {"username": f"user{n}", "password": "an unusual passphrase", "email": f"u{n}@example.org"}
+        return anonymous.post(
+            SIGNUP_URL, body, REMOTE_ADDR="172.30.0.2", HTTP_X_FORWARDED_FOR=client_address
+        ).status_code
+
+    assert [sign_up(0, "198.51.100.1"), sign_up(1, "198.51.100.2"), sign_up(2, "198.51.100.1")] == [
+        201,
+        201,
+        429,
+    ]
