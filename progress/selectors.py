@@ -110,22 +110,27 @@ def streak_from_days(days: list[date], today: date) -> Streak:
 
 def learner_stats(*, learner: User, today: date) -> dict:
     """Topics done per track, streaks, and hours done and remaining on the whole roadmap."""
-    known = Q(topics__progress__learner=learner, topics__progress__status__in=KNOWN_STATUSES)
+    live = Q(topics__retired_at=None)
+    known = live & Q(topics__progress__learner=learner, topics__progress__status__in=KNOWN_STATUSES)
     tracks = Track.objects.order_by("position").annotate(
-        total=Count("topics", distinct=True),
+        total=Count("topics", filter=live, distinct=True),
         done=Count("topics", filter=known, distinct=True),
     )
+    # Hours done count every topic the learner finished, retired ones too; what remains
+    # is what is left of today's roadmap.
+    mine = Q(progress__learner=learner)
+    on_roadmap = Q(retired_at=None)
     hours = Topic.objects.aggregate(
-        total=Sum("hours"),
-        done=Sum("hours", filter=Q(progress__learner=learner, progress__status=TopicStatus.DONE)),
-        skipped=Sum("hours", filter=Q(progress__learner=learner, progress__status=TopicStatus.SKIPPED)),
+        total=Sum("hours", filter=on_roadmap),
+        done=Sum("hours", filter=mine & Q(progress__status=TopicStatus.DONE)),
+        known=Sum("hours", filter=on_roadmap & mine & Q(progress__status__in=KNOWN_STATUSES)),
     )
-    total, done, skipped = hours["total"] or 0, hours["done"] or 0, hours["skipped"] or 0
+    total, done, known_hours = hours["total"] or 0, hours["done"] or 0, hours["known"] or 0
     current = streak(learner=learner, today=today)
     return {
         "tracks": [{"track": t.slug, "title": t.title, "done": t.done, "total": t.total} for t in tracks],
         "streak": {"current": current.current, "longest": current.longest},
-        "hours": {"done": done, "remaining": max(total - done - skipped, 0)},
+        "hours": {"done": done, "remaining": max(total - known_hours, 0)},
     }
 
 
@@ -206,9 +211,9 @@ def roadmap_version_stamp(*, learner: User | None = None) -> str:
 
 
 def topics_with_status(*, learner: User | None) -> QuerySet[Topic]:
-    """Topics with their track and ``learner_status``: the learner's status (``not_started``
-    without a row), or None for an anonymous caller."""
-    topics = Topic.objects.select_related("track")
+    """The roadmap's (not retired) topics with their track and ``learner_status``: the
+    learner's status (``not_started`` without a row), or None for an anonymous caller."""
+    topics = Topic.objects.live().select_related("track")
     if learner is None or not learner.is_authenticated:
         return topics.annotate(learner_status=Value(None, output_field=CharField()))
     status = TopicProgress.objects.filter(learner=learner, topic=OuterRef("pk")).values("status")

@@ -9,7 +9,12 @@ class QuizzesConfig(AppConfig):
         # The layers below tell this one what happened through a signal and a hook.
         from progress.signals import topic_started
         from quizzes import curriculum, receivers
+        from quizzes.models import Card
         from roadmap.curriculum import sections
+        from roadmap.retirement import register_learner_data
 
         topic_started.connect(receivers.enroll_on_topic_started, dispatch_uid="quizzes.enroll_on_topic_started")
         sections.register(curriculum.QUESTIONS)
+        register_learner_data(
+            "cards", lambda topic: Card.objects.filter(topic=topic).values_list("learner_id", flat=True)
+        )

@@ -31,6 +31,12 @@ class Track(models.Model):
         return self.title
 
 
+class TopicQuerySet(models.QuerySet):
+    def live(self):
+        """Topics on the roadmap: not retired (see ``roadmap.retirement``)."""
+        return self.filter(retired_at__isnull=True)
+
+
 class Topic(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -41,8 +47,16 @@ class Topic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="Honest estimate of study hours for a motivated learner.",
     )
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Retired topics are hidden from the roadmap, paths and new review decks; "
+        "learners keep their progress, notes and cards on them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["track__position", "slug"]
@@ -54,7 +68,11 @@ class Topic(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return f"{self.title} (retired)" if self.retired_at else self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class PrerequisiteKind(models.TextChoices):

@@ -29,10 +29,11 @@ def build_roadmap_graph() -> nx.DiGraph:
     ``resources`` (core first); edges carry ``kind`` and ``reason``.
     ``graph.graph["tracks"]`` maps each track slug that has topics to its ``title`` and
     ``topics`` (slugs), tracks in roadmap order, so track goals need no query of their own.
+    Retired topics and their edges are left out: no path, ready list or goal reaches them.
     """
     graph = nx.DiGraph()
     tracks = graph.graph["tracks"] = {}
-    rows = Topic.objects.values("id", "slug", "title", "hours", "level", "track__slug", "track__title")
+    rows = Topic.objects.live().values("id", "slug", "title", "hours", "level", "track__slug", "track__title")
     for topic in rows.order_by("track__position", "slug"):
         graph.add_node(
             topic["slug"],
@@ -45,11 +46,12 @@ def build_roadmap_graph() -> nx.DiGraph:
         )
         track = tracks.setdefault(topic["track__slug"], {"title": topic["track__title"], "topics": []})
         track["topics"].append(topic["slug"])
-    for source, target, kind, reason in Prerequisite.objects.values_list(
+    edges = Prerequisite.objects.filter(from_topic__retired_at=None, to_topic__retired_at=None)
+    for source, target, kind, reason in edges.values_list(
         "from_topic__slug", "to_topic__slug", "kind", "reason"
     ):
         graph.add_edge(source, target, kind=kind, reason=reason)
-    links = TopicResource.objects.values(
+    links = TopicResource.objects.filter(topic__retired_at=None).values(
         "topic__slug", "role", "locator", "position", "resource__id", "resource__slug", "resource__title",
         "resource__kind", "resource__access", "resource__url", "resource__health",
     ).order_by("topic__slug", "position", "id")
@@ -104,7 +106,7 @@ def forget_cached_graph() -> None:
 
 def tracks_with_topics() -> QuerySet[Track]:
     return Track.objects.prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("level", "slug"))
+        Prefetch("topics", queryset=Topic.objects.live().order_by("level", "slug"))
     )
 
 

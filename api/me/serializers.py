@@ -67,6 +67,11 @@ class TopicProgressSerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.slug", read_only=True)
     title = serializers.CharField(source="topic.title", read_only=True)
     track = serializers.CharField(source="topic.track.slug", read_only=True)
+    retired = serializers.BooleanField(
+        source="topic.is_retired",
+        read_only=True,
+        help_text="The topic is no longer on the roadmap; your progress and notes stay.",
+    )
 
     class Meta:
         model = TopicProgress
@@ -74,6 +79,7 @@ class TopicProgressSerializer(serializers.ModelSerializer):
             "topic",
             "title",
             "track",
+            "retired",
             "status",
             "started_at",
             "completed_at",

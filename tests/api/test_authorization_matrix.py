@@ -75,7 +75,9 @@ ROADMAP = [
     ),
     Row("GET", "/api/v1/topics/{topic}/", EVERYONE_200),
     Row("PATCH", "/api/v1/topics/{topic}/", CURATOR_200, {"title": "Calculus I"}),
-    Row("DELETE", "/api/v1/topics/{topic}/", CURATOR_204),
+    Row("DELETE", "/api/v1/topics/{unstudied_topic}/", CURATOR_204),
+    # Alice has a card on it: not even a curator deletes it (retire it instead).
+    Row("DELETE", "/api/v1/topics/{topic}/", statuses(401, 403, 403, 403, 403, 409)),
     Row("GET", "/api/v1/prerequisites/", EVERYONE_200),
     Row(
         "POST",
@@ -205,6 +207,7 @@ def world(roadmap, alice, bob, mentor, other_mentor, carol):
     clients["anonymous"] = client_for(None)
     ids = {
         "topic": roadmap.calculus.slug,
+        "unstudied_topic": roadmap.linear_algebra.slug,
         "prerequisite": roadmap.la_calc.pk,
         "resource": roadmap.book.pk,
         "alice_cohort": Cohort.objects.get(learners=alice).pk,
@@ -238,6 +241,7 @@ def test_each_persona_gets_exactly_the_expected_status(world, row, persona):
 API_PREFIX = "api/v1/"
 _SAMPLE_IDS = {
     "topic": "calculus",
+    "unstudied_topic": "linear-algebra",
     "prerequisite": 1,
     "resource": 1,
     "alice_cohort": 1,

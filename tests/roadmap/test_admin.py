@@ -108,3 +108,49 @@ def test_learners_and_mentors_cannot_open_the_admin(client, alice, mentor):
         client.force_login(user)
         response = client.get(reverse("admin:roadmap_topic_changelist"))
         assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_delete_page_shows_what_a_delete_would_destroy_and_a_curator_cannot_force_it(client, carol, chain):
+    from progress.models import TopicProgress
+    from tests.factories import TopicProgressFactory, UserFactory
+
+    _, calc, _ = chain
+    TopicProgressFactory(learner=UserFactory(username="ada"), topic=calc, notes="Mine.")
+    client.force_login(carol)
+    url = reverse("admin:roadmap_topic_delete", args=[calc.pk])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "1 learner has progress, notes or cards on calculus" in page
+    assert "only a superuser may destroy them" in page
+    assert TopicProgress.objects.filter(topic=calc).exists()
+
+
+def test_a_superuser_sees_the_learners_data_listed_and_may_force_the_delete(client, chain):
+    from progress.models import TopicProgress
+    from tests.factories import TopicProgressFactory, UserFactory
+
+    _, calc, _ = chain
+    TopicProgressFactory(learner=UserFactory(username="ada"), topic=calc)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:roadmap_topic_delete", args=[calc.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"post": "yes"})
+
+    assert "Topic progress" in page or "topic progress" in page
+    assert response.status_code == 302
+    assert not TopicProgress.objects.exists()
+
+
+def test_curators_retire_topics_from_the_list(client, carol, chain):
+    _, calc, _ = chain
+    client.force_login(carol)
+
+    client.post(
+        reverse("admin:roadmap_topic_changelist"), {"action": "retire", "_selected_action": [calc.pk]}
+    )
+
+    calc.refresh_from_db()
+    assert calc.retired_at is not None
