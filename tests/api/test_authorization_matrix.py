@@ -163,7 +163,7 @@ ASSIGNMENTS = [
     Row(
         "POST",
         "/api/v1/assignments/",
-        statuses(401, 403, 403, 201, 400, 201),
+        statuses(401, 403, 403, 201, 400, 400),  # curating is no mentoring relation
         {"learner": "alice", "goals": ["calculus"], "due_date": "2999-12-31"},
     ),
     Row("GET", "/api/v1/assignments/{alice_assignment}/", statuses(401, 200, 404, 200, 404, 404)),
