@@ -1,6 +1,7 @@
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
+from api.fields import NumberField
 from progress.models import validate_time_zone
 
 PASSWORD_MAX_LENGTH = 4096  # hashing is deliberately slow; do not let a request make it slower
@@ -38,7 +39,7 @@ class SignupSerializer(serializers.Serializer):
         validators=[validate_time_zone],
         help_text="An IANA name, e.g. Europe/Berlin.",
     )
-    hours_per_week = serializers.FloatField(min_value=0.5, max_value=80, required=False)
+    hours_per_week = NumberField(min_value=0.5, max_value=80, required=False)
 
 
 class SignupResultSerializer(serializers.Serializer):

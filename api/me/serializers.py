@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.fields import BoundedDateField, NumberField
 from progress.models import (
     LearnerProfile,
     ResourceProgress,
@@ -50,10 +51,10 @@ class MeUpdateSerializer(serializers.Serializer):
         validators=[validate_time_zone],
         help_text="An IANA name, e.g. Europe/Berlin.",
     )
-    hours_per_week = serializers.FloatField(min_value=0.5, max_value=80, required=False)
+    hours_per_week = NumberField(min_value=0.5, max_value=80, required=False)
     new_cards_per_day = serializers.IntegerField(min_value=0, max_value=500, required=False)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=5000, required=False)
-    desired_retention = serializers.FloatField(min_value=0.7, max_value=0.97, required=False)
+    desired_retention = NumberField(min_value=0.7, max_value=0.97, required=False)
     reminder_hour = serializers.IntegerField(
         min_value=0,
         max_value=23,
@@ -118,10 +119,10 @@ class ActivityRangeSerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            "from": serializers.DateField(
+            "from": BoundedDateField(
                 required=False, help_text="First day (YYYY-MM-DD), your time zone."
             ),
-            "to": serializers.DateField(
+            "to": BoundedDateField(
                 required=False, help_text="Last day (YYYY-MM-DD); at most 366 days in all."
             ),
         }
