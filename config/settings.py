@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -203,7 +202,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pathwise <noreply@localhost>
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.auth.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -218,6 +217,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# An API token unused for this many days stops working (api.auth.authentication).
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 # Request bodies above this are refused with 413 before they reach a parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 
@@ -253,6 +254,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": 3600}
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A reminder claimed this long ago and not sent belongs to a worker that died: it is
+# delivered again (quizzes.reminders). Far above one delivery (one SMTP send).
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 300)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -264,6 +268,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Every hour on the hour: learners whose local reminder hour it is (fanned out in chunks).
     "quizzes-review-reminders": {"task": "quizzes.tasks.send_review_reminders", "schedule": crontab(minute=0)},
+    # Every five minutes: reminders a killed worker left pending or half-done.
+    "quizzes-retry-reminders": {"task": "quizzes.tasks.retry_reminders", "schedule": crontab(minute="*/5")},
     # Nightly: topic mastery and needs-review flags.
     "quizzes-refresh-mastery": {"task": "quizzes.tasks.refresh_mastery", "schedule": crontab(hour=3, minute=15)},
     # Monthly: each learner's own FSRS parameters, adopted only if better on recent reviews.

@@ -223,6 +223,9 @@ class LinkCheckRun(models.Model):
     inconclusive = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
     trigger = models.CharField(max_length=20, default="schedule")
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="Its resources are its own until then; unfinished after it, it was killed."
+    )
 
     class Meta:
         ordering = ["-started_at"]

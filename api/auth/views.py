@@ -1,12 +1,15 @@
-"""Tokens and sign-up. Not idempotent-replayable: a stored response would hold a token."""
+"""Tokens (one per device, listed and revoked per device) and sign-up. Not
+idempotent-replayable: a stored response would hold a token."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
 
 from api.auth import serializers, services
+from api.auth.authentication import idle_limit
+from api.models import DeviceToken
 from api.throttling import AnonRateThrottle
-from api.views import APIView
+from api.views import APIView, GenericViewSet
 
 
 class TokenView(APIView):
@@ -30,15 +33,47 @@ class TokenView(APIView):
     def post(self, request):
         credentials = serializers.CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        token = services.token_for_credentials(**credentials.validated_data, request=request._request)
+        data = dict(credentials.validated_data)
+        data["device"] = _device(request, data.get("device", ""))
+        token = services.token_for_credentials(**data, request=request._request)
         return Response(serializers.TokenSerializer(token).data)
 
     @extend_schema(
-        summary="Revoke your API token", request=None, responses={status.HTTP_204_NO_CONTENT: None}
+        summary="Sign this device out: revoke the token this request was sent with",
+        request=None,
+        responses={status.HTTP_204_NO_CONTENT: None},
     )
     def delete(self, request):
-        services.token_revoke(user=request.user)
+        if isinstance(request.auth, DeviceToken):
+            services.token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your signed-in devices: each token, when it was last used and expires"),
+    destroy=extend_schema(summary="Sign one of your devices out (revoke its token)"),
+)
+class DeviceTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, GenericViewSet):
+    serializer_class = serializers.DeviceTokenSerializer
+    queryset = DeviceToken.objects.none()  # what the schema generator sees
+    object_name = "device token"
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return self.queryset
+        return services.tokens_of(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        auth = getattr(self.request, "auth", None)
+        current = auth.pk if isinstance(auth, DeviceToken) else None
+        expiry = idle_limit()
+        for token in args[0] if kwargs.get("many") else args[:1]:
+            token.expires_at = token.last_used_at + expiry
+            token.current = token.pk == current
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.token_revoke(token=instance)
 
 
 class SignupRateThrottle(AnonRateThrottle):
@@ -60,7 +95,14 @@ class SignupView(APIView):
     def post(self, request):
         signup = serializers.SignupSerializer(data=request.data)
         signup.is_valid(raise_exception=True)
-        token = services.learner_signup(**signup.validated_data)
+        data = dict(signup.validated_data)
+        data["device"] = _device(request, data.get("device", ""))
+        token = services.learner_signup(**data)
         return Response(
             serializers.SignupResultSerializer(token).data, status=status.HTTP_201_CREATED
         )
+
+
+def _device(request, name: str) -> str:
+    """The device's name as the client gave it, or its User-Agent."""
+    return name.strip() or request.headers.get("User-Agent", "").strip()

@@ -15,6 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
+from api.models import DeviceToken
 from progress.assignments import assignment_create
 from progress.models import Cohort
 from quizzes.models import Card
@@ -56,6 +57,8 @@ AUTH = [
         {"username": "alice", "password": "correct horse battery staple"},
     ),
     Row("DELETE", "/api/v1/auth/token/", SIGNED_IN_204),
+    Row("GET", "/api/v1/auth/tokens/", SIGNED_IN_200),
+    Row("DELETE", "/api/v1/auth/tokens/{alice_token}/", statuses(401, 204, 404, 404, 404, 404)),
     Row(
         "POST",
         "/api/v1/auth/signup/",
@@ -219,6 +222,7 @@ def world(roadmap, alice, bob, mentor, other_mentor, carol):
     question = QuestionFactory(topic=roadmap.calculus)
     enroll_topic_cards(learner=alice, topic=roadmap.calculus, now=timezone.now() - timedelta(minutes=1))
     ids["question"] = question.pk
+    ids["alice_token"] = DeviceToken.objects.get(user=alice).pk
     ids["alice_card"] = Card.objects.get(learner=alice, question=question).pk
     return SimpleNamespace(clients=clients, ids=ids)
 
@@ -248,6 +252,7 @@ _SAMPLE_IDS = {
     "bob_cohort": 2,
     "alice_assignment": 1,
     "question": 1,
+    "alice_token": 1,
 }
 _HANDLERS = ("get", "post", "put", "patch", "delete")
 

@@ -15,9 +15,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from api.auth.services import token_issue
 from config.wsgi import application
 from progress.models import Cohort, User
 from roadmap.models import Prerequisite, Resource, Topic, Track
@@ -107,7 +107,7 @@ def inside_the_test_transaction():
 def curator_headers(carol, existing_objects, inside_the_test_transaction):
     def headers():
         # A generated DELETE /auth/token/ revokes the token: fetch (or make) it each time.
-        token, _ = Token.objects.get_or_create(user=carol)
+        token = token_issue(user=carol, device="schemathesis")
         return {"Authorization": f"Token {token.key}"}
 
     return headers
