@@ -241,6 +241,13 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ----------------------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"
+# Redis hands a task that a worker took but never acknowledged (tasks are acked late, after
+# they finish) to another worker after this many seconds. It must outlast the longest task
+# (the monthly FSRS fit: 1,900 s hard limit), or a slow task would run twice at once;
+# tests/config/test_celery_settings.py checks every task against it. A worker killed
+# mid-task has its task redelivered after it; reminders and link checks also recover
+# sooner on their own (quizzes.reminders, roadmap.links.store).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -251,7 +258,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    else {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # A reminder claimed this long ago and not sent belongs to a worker that died: it is
