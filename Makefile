@@ -36,10 +36,11 @@ $(DEV_STAMP): requirements-dev.lock
 var:
 	@mkdir -p var
 
-## make run: migrate, load the curriculum and demo users, start web + Celery worker + beat.
+## make run: migrate, load the curriculum (into an empty roadmap only: curators' edits stay)
+## and demo users, start web + Celery worker + beat.
 run: install var
 	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml
+	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml --only-if-empty
 	@$(PY) manage.py seed_demo
 	@echo
 	@echo "Pathwise is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, API docs: http://$(HOST):$(PORT)/api/v1/docs/)"

@@ -265,3 +265,31 @@ def test_a_file_of_one_track_retires_nothing_of_the_others(tmp_path):
     import_file(write(tmp_path, yaml.safe_dump(ml_only), "ml.yaml"))
 
     assert not Topic.objects.exclude(retired_at=None).exists()
+
+
+def make_run_import_args() -> list[str]:
+    """The import_roadmap arguments `make run` uses, read from the Makefile."""
+    from tests.locations import ROOT
+
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    line = next(line for line in recipe.splitlines() if "import_roadmap" in line)
+    return line.split("import_roadmap", 1)[1].split()
+
+
+def test_make_run_imports_the_shipped_curriculum_into_an_empty_roadmap(capsys):
+    call_command("import_roadmap", *make_run_import_args())
+
+    assert Topic.objects.count() > 100
+
+
+def test_make_run_keeps_a_curators_edits_and_says_how_to_reimport(tmp_path, capsys):
+    call_command("import_roadmap", *make_run_import_args())
+    Topic.objects.filter(slug="linear-algebra").update(hours=31)  # a curator's edit in the admin
+    capsys.readouterr()
+
+    call_command("import_roadmap", *make_run_import_args())
+
+    assert Topic.objects.get(slug="linear-algebra").hours == 31
+    out = capsys.readouterr().out
+    assert "kept the database as it is" in out
+    assert 'make manage ARGS="import_roadmap fixtures/ml-roadmap.yaml"' in out
