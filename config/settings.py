@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "simple_history",
     "roadmap",
     "progress",
     "quizzes",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made each change in the curation history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a locked-out login (any door) into a 429 with Retry-After; see progress.lockout.
     "axes.middleware.AxesMiddleware",
 ]

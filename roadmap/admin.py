@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from roadmap import editing, retirement
 from roadmap.links import store
@@ -64,7 +65,7 @@ class TopicResourceInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(SimpleHistoryAdmin):
     list_display = ["position", "title", "slug", "topic_count"]
     list_display_links = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -94,7 +95,7 @@ class RetiredFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "track", "level", "hours", "prerequisite_count", "retired_at"]
     list_filter = [RetiredFilter, "track", "level"]
     actions = ["retire", "restore"]
@@ -166,7 +167,7 @@ class PrerequisiteForm(forms.ModelForm):
 
 
 @admin.register(Prerequisite)
-class PrerequisiteAdmin(admin.ModelAdmin):
+class PrerequisiteAdmin(SimpleHistoryAdmin):
     form = PrerequisiteForm
     list_display = ["from_topic", "to_topic", "kind", "reason"]
     list_filter = ["kind", "to_topic__track", "from_topic__track"]
@@ -191,7 +192,7 @@ class LinkCheckInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "access", "year", "health", "health_checked_at"]
     list_filter = ["kind", "access", "health", "topic_resources__topic__track"]
     search_fields = ["title", "slug", "authors", "url"]

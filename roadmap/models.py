@@ -8,6 +8,15 @@ Models hold fields, constraints and single-row logic. Anything that crosses rela
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+# Curation history (django-simple-history): every change to the roadmap's tracks, topics,
+# edges, resources and links is kept with who made it and when, and can be reverted in the
+# admin. Link health is the checker's, not a curator's: it is left out of the history.
+_LINK_HEALTH_FIELDS = [
+    "health", "health_checked_at", "consecutive_failures", "first_failure_at", "suggested_url",
+    "check_claimed_until",
+]  # fmt: skip
 
 
 class Level(models.TextChoices):
@@ -23,6 +32,7 @@ class Track(models.Model):
     title = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(unique=True)
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -57,6 +67,7 @@ class Topic(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__position", "slug"]
@@ -89,6 +100,7 @@ class Prerequisite(models.Model):
         max_length=20, choices=PrerequisiteKind.choices, default=PrerequisiteKind.REQUIRED
     )
     reason = models.CharField(max_length=500, help_text="Why the prerequisite helps, in one sentence.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["to_topic__slug", "from_topic__slug"]
@@ -156,6 +168,7 @@ class Resource(models.Model):
         max_length=500, blank=True, help_text="Where the URL permanently redirects to."
     )
     check_claimed_until = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=_LINK_HEALTH_FIELDS)
 
     class Meta:
         ordering = ["title"]
@@ -185,6 +198,7 @@ class TopicResource(models.Model):
     role = models.CharField(max_length=20, choices=ResourceRole.choices, default=ResourceRole.CORE)
     locator = models.CharField(max_length=200, blank=True, help_text='Where to look, e.g. "ch. 8".')
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "position", "id"]

@@ -154,3 +154,55 @@ def test_curators_retire_topics_from_the_list(client, carol, chain):
 
     calc.refresh_from_db()
     assert calc.retired_at is not None
+
+
+# --- Curation history -----------------------------------------------------------------------------
+
+
+def test_every_change_is_recorded_with_who_when_and_before_after_and_can_be_reverted(client, carol, chain):
+    _, calc, _ = chain
+    calc.hours = 30
+    calc.save()
+    client.force_login(carol)
+
+    client.post(reverse("admin:roadmap_topic_change", args=[calc.pk]), topic_form(calc, []) | {"hours": 31})
+
+    latest, before = calc.history.all()[:2]
+    assert (latest.history_user, latest.history_type, latest.hours, before.hours) == (carol, "~", 31, 30)
+    assert [change.field for change in latest.diff_against(before).changes] == ["hours"]
+    history_page = client.get(reverse("admin:roadmap_topic_history", args=[calc.pk])).content.decode()
+    assert "carol" in history_page
+
+    revert_url = reverse("admin:roadmap_topic_simple_history", args=[calc.pk, before.history_id])
+    response = client.post(revert_url, topic_form(calc, []) | {"hours": before.hours})
+
+    assert response.status_code == 302
+    calc.refresh_from_db()
+    assert calc.hours == 30
+    assert calc.history.first().history_user == carol
+
+
+def test_edges_resources_tracks_and_questions_keep_history_too(carol, chain):
+    from quizzes.models import Question
+    from roadmap.models import Resource, TopicResource, Track
+    from tests.factories import QuestionFactory
+
+    QuestionFactory(topic=chain[0])
+    for model in (Track, Prerequisite, Resource, TopicResource, Question):
+        assert hasattr(model, "history"), model
+    assert Prerequisite.history.count() == 2
+    assert Question.history.count() == 1
+
+
+def test_the_link_checker_writes_no_curation_history(chain):
+    from roadmap.models import Resource
+
+    resource = ResourceFactory(url="https://example.org/")
+    before = resource.history.count()
+    Resource.objects.filter(pk=resource.pk).update(health="ok")
+    resource.refresh_from_db()
+    resource.save()  # even a save that only carries new health adds no changed field
+
+    latest = resource.history.first()
+    assert resource.history.count() == before + 1
+    assert not hasattr(latest, "health")
