@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run manage test test-browser test-worker bench lint schemathesis locks clean
+.PHONY: install install-dev run manage test test-browser test-worker test-failure bench lint schemathesis locks clean
 
 # Two locks compiled from pyproject.toml by uv (`make locks`): requirements.lock is what runs
 # (make run, the Docker image); requirements-dev.lock adds the test and lint tools (make test).
@@ -53,7 +53,7 @@ run: install var
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not failure" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
 test-browser: install-dev
@@ -62,6 +62,11 @@ test-browser: install-dev
 ## A real Celery worker process on Redis (CELERY_BROKER_URL must point at Redis).
 test-worker: install-dev
 	$(PY) -m pytest -m celery_worker $(PYTEST_ARGS)
+
+## Failure tests: SIGKILL a worker mid-batch, restart PostgreSQL, stop Redis — on a private
+## PostgreSQL cluster and Redis started on ports 9040-9042 (loopback), never the machine's own.
+test-failure: install-dev
+	$(PY) -m pytest -m failure tests/failure -p no:randomly $(PYTEST_ARGS)
 
 ## Fuzz the API against its own OpenAPI schema.
 schemathesis: install-dev
