@@ -79,11 +79,12 @@ bench: install-dev
 manage: install
 	@$(PY) manage.py $(ARGS)
 
-## Style, the import contracts (pyproject.toml [tool.importlinter]) and module sizes.
+## Style, the import contracts (pyproject.toml [tool.importlinter]), module sizes and the curriculum linter.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	@.ci/module-sizes
+	$(PY) manage.py lint_roadmap
 
 ## Recompile both locks from pyproject.toml, keeping every pin that still fits (uv).
 locks: install-dev

@@ -292,7 +292,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(day_of_month=1, hour=4, minute=30),
     },
     # Nightly: resources' link health (the due ones, in chunks grouped by host).
-    "roadmap-check-due-links": {"task": "roadmap.links.tasks.check_due_links", "schedule": crontab(hour=2, minute=30)},
+    "roadmap-check-due-links": {"task": "roadmap.tasks.check_due_links", "schedule": crontab(hour=2, minute=30)},
     # Nightly: Idempotency-Key records older than a week.
     "api-forget-idempotency-keys": {
         "task": "api.tasks.forget_old_idempotency_keys",

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from roadmap.curriculum.reader import FieldReader, parse_text
+from roadmap.curriculum.reader import FieldReader, parse_text, read_ignores
 from roadmap.curriculum.spec import (
     ACCESS,
     EDGE_KINDS,
@@ -76,11 +76,12 @@ def _is_ipv4(host: str) -> bool:
 
 
 def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum) -> None:
-    unknown = set(data) - {"format", "include", "tracks", "resources", "topics", "questions"}
+    unknown = set(data) - {"format", "include", "lint", "tracks", "resources", "topics", "questions"}
     for name in sorted(unknown):
         problems.append(Problem(filename, getattr(data, "line", None), name, "unknown section"))
     if data.get("format", FORMAT) != FORMAT:
         problems.append(Problem(filename, 1, "format", f"unsupported format {data.get('format')!r}; expected {FORMAT}"))
+    into.ignores.extend(read_ignores(data.get("lint"), filename, "file", problems, 1))
 
     for index, item in enumerate(_list(data, "tracks", filename, problems)):
         r = FieldReader(item, filename, f"tracks[{index}]", problems)
@@ -119,6 +120,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                 url,
                 r.integer("year", required=False, low=1600, high=2100),
                 r.at,
+                r.ignores(),
             )
         )
 
@@ -136,6 +138,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                     e.choice("kind", EDGE_KINDS, default="required"),
                     e.text("reason", max_length=500),
                     e.at,
+                    e.ignores(),
                 )
             )
         links = []
@@ -147,6 +150,8 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                     lr.choice("role", ROLES, default="core"),
                     lr.text("locator", required=False, max_length=200),
                     lr.at,
+                    lr.integer("hours", required=False, low=1, high=1000),
+                    lr.ignores(),
                 )
             )
         into.topics.append(
@@ -160,6 +165,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                 tuple(edges),
                 tuple(links),
                 r.at,
+                r.ignores(),
             )
         )
 
@@ -202,6 +208,7 @@ def _build(data: dict, filename: str, problems: list[Problem], into: Curriculum)
                 r.text("explanation", required=False, max_length=4000),
                 r.slug("source", required=False),
                 r.at,
+                r.ignores(),
             )
         )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import yaml
 
-from roadmap.curriculum.spec import SLUG_CHARS, Located, Problem
+from roadmap.curriculum.spec import SLUG_CHARS, Ignores, LintIgnore, Located, Problem
 
 MAX_DEPTH = 20  # the format needs 5
 MAX_ALIASES = 100  # the shipped files use none
@@ -177,3 +177,29 @@ class FieldReader:
             return []
         return value
 
+
+    def ignores(self) -> Ignores:
+        """The item's ``lint: {ignore: [{rule, reason}, ...]}``: linter rules silenced on it, and why."""
+        return read_ignores(self.data.get("lint"), self.file, self.key, self.problems, self.line)
+
+
+def read_ignores(value, file: str, key: str, problems: list[Problem], line: int | None) -> Ignores:
+    """Read a ``lint`` mapping; every silenced rule must say why (``reason``)."""
+    if value is None:
+        return ()
+    line = getattr(value, "line", None) or line
+    if not isinstance(value, dict) or set(value) - {"ignore"}:
+        problems.append(Problem(file, line, f"{key}: lint", "must be a mapping with one key, 'ignore'"))
+        return ()
+    items = value.get("ignore") or []
+    if not isinstance(items, list):
+        problems.append(Problem(file, line, f"{key}: lint", "'ignore' must be a list of {rule, reason}"))
+        return ()
+    ignores = []
+    for index, item in enumerate(items):
+        r = FieldReader(item, file, f"{key}: lint ignore[{index}]", problems, line)
+        unknown = sorted(str(name) for name in set(r.data) - {"rule", "reason"})
+        if unknown:
+            r.problem(f"unknown key {unknown[0]!r}; an ignore has a 'rule' and a 'reason'")
+        ignores.append(LintIgnore(r.slug("rule"), r.text("reason", max_length=500), r.at))
+    return tuple(ignores)

@@ -48,6 +48,24 @@ class Located:
 
 
 @dataclass(frozen=True)
+class LintIgnore:
+    """A curator's decision to silence one linter rule on one item, with the reason why.
+
+    Written in the file as ``lint: {ignore: [{rule: ..., reason: ...}]}`` on a resource,
+    topic, prerequisite, resource link or question, or at the top of a file for the rules
+    that judge a whole file. Only ``roadmap.curriculum.lint`` reads it; the database does
+    not keep it.
+    """
+
+    rule: str
+    reason: str
+    at: Located = field(compare=False)
+
+
+Ignores = tuple[LintIgnore, ...]
+
+
+@dataclass(frozen=True)
 class TrackSpec:
     slug: str
     title: str
@@ -66,6 +84,7 @@ class ResourceSpec:
     url: str
     year: int | None
     at: Located = field(compare=False)
+    ignores: Ignores = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,7 @@ class EdgeSpec:
     kind: str
     reason: str
     at: Located = field(compare=False)
+    ignores: Ignores = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,10 @@ class LinkSpec:
     role: str
     locator: str
     at: Located = field(compare=False)
+    # The curators' estimate of the hours this resource takes for this topic; only the
+    # linter reads it (the ``hours`` rule), the database does not keep it.
+    hours: int | None = None
+    ignores: Ignores = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +120,7 @@ class TopicSpec:
     prerequisites: tuple[EdgeSpec, ...]
     resources: tuple[LinkSpec, ...]
     at: Located = field(compare=False)
+    ignores: Ignores = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +135,7 @@ class QuestionSpec:
     explanation: str
     source: str
     at: Located = field(compare=False)
+    ignores: Ignores = field(default=(), compare=False)
 
 
 @dataclass
@@ -119,6 +145,8 @@ class Curriculum:
     topics: list[TopicSpec] = field(default_factory=list)
     questions: list[QuestionSpec] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # File-level ``lint`` ignores (for rules that judge a whole file), from every file read.
+    ignores: list[LintIgnore] = field(default_factory=list)
 
     @property
     def edges(self) -> list[EdgeSpec]:

@@ -45,7 +45,8 @@ _RETRYING = {
 }
 
 
-@shared_task(soft_time_limit=60, time_limit=90, **_RETRYING)
+# Names kept from before the move to roadmap.links, so messages queued by an older release still run.
+@shared_task(name="roadmap.tasks.check_due_links", soft_time_limit=60, time_limit=90, **_RETRYING)
 def check_due_links(at: str | None = None) -> int:
     """Nightly: check every resource that is due, in chunks grouped by host. Returns the
     chunk count."""
@@ -60,7 +61,9 @@ def check_due_links(at: str | None = None) -> int:
     return len(chunks)
 
 
-@shared_task(soft_time_limit=CHUNK_SOFT_LIMIT, time_limit=CHUNK_HARD_LIMIT, **_RETRYING)
+@shared_task(
+    name="roadmap.tasks.check_link_chunk", soft_time_limit=CHUNK_SOFT_LIMIT, time_limit=CHUNK_HARD_LIMIT, **_RETRYING
+)
 def check_link_chunk(resource_ids: list[int], at: str | None = None) -> int:
     """Check one chunk of resources (all of each host's); returns how many were checked."""
     now = datetime.fromisoformat(at) if at else timezone.now()

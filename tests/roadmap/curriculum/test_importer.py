@@ -293,3 +293,15 @@ def test_make_run_keeps_a_curators_edits_and_says_how_to_reimport(tmp_path, caps
     out = capsys.readouterr().out
     assert "kept the database as it is" in out
     assert 'make manage ARGS="import_roadmap fixtures/ml-roadmap.yaml"' in out
+
+
+def test_curator_only_fields_import_and_are_not_stored(tmp_path):
+    text = SMALL.replace(
+        '      - {resource: mml-book, role: core, locator: "ch. 2"}',
+        '      - {resource: mml-book, role: core, locator: "ch. 2", hours: 25}\n'
+        "    lint: {ignore: [{rule: hours, reason: The book covers more than this topic.}]}",
+    )
+    assert "hours: 25" in text
+    import_file(write(tmp_path, text))
+    link = TopicResource.objects.get(topic__slug="linear-algebra")
+    assert (link.resource.slug, link.role, link.locator) == ("mml-book", "core", "ch. 2")

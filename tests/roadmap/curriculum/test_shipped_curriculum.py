@@ -6,10 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from quizzes.models import Question
+from roadmap.curriculum.lint import lint_file
 from roadmap.graph import find_cycle, redundant_edges, unreachable_from
 from roadmap.models import Resource, Topic, Track
 from roadmap.selectors import build_roadmap_graph
 from tests.locations import SHIPPED_CURRICULUM as SHIPPED
+
+# The shipped roadmap is loaded once per module (below); the marker makes pytest-django set up
+# the test database even when this module runs on its own.
+pytestmark = pytest.mark.django_db
 
 TRACKS = ["math", "programming", "ml", "deep-learning", "mlops"]
 
@@ -51,7 +56,8 @@ REQUIRED_RESOURCES = [
     "pytorch-docs",
 ]
 
-# The MLOps course reading list from the practical notes (URL text fragments stripped).
+# The MLOps course reading list from the practical notes (URL text fragments stripped; links
+# whose host has moved at their current address).
 MLOPS_READING_LIST = [
     "https://cloud.google.com/memorystore",
     "https://cloud.google.com/firestore",
@@ -84,7 +90,7 @@ MLOPS_READING_LIST = [
     "https://docs.neptune.ai/how-to-guides/data-versioning",
     "https://www.pachyderm.com/",
     "https://delta.io/",
-    "https://git-lfs.github.com/",
+    "https://git-lfs.com/",
     "https://github.com/dolthub/dolt",
     "https://lakefs.io/data-versioning/",
     "https://dvc.org/",
@@ -104,7 +110,7 @@ MLOPS_READING_LIST = [
     "https://christophergs.com/machine%20learning/2020/03/14/how-to-monitor-machine-learning-models/",
     "https://cloud.google.com/monitoring",
     "https://aws.amazon.com/cloudwatch/",
-    "https://docs.microsoft.com/en-us/azure/azure-monitor/overview",
+    "https://learn.microsoft.com/en-us/azure/azure-monitor/overview",
     "https://storage.googleapis.com/pub-tools-public-publication-data/pdf/36356.pdf",
     "https://www.jaegertracing.io/",
     "https://zipkin.io/",
@@ -114,17 +120,17 @@ MLOPS_READING_LIST = [
     "https://dataprivacymanager.net/pseudonymization-according-to-the-gdpr/",
 ]
 
-# The nine industry case studies of the MLOps reading path.
+# The nine industry case studies of the MLOps reading path (Booking.com's as the KDD paper).
 CASE_STUDY_URLS = [
     "https://medium.com/airbnb-engineering/using-machine-learning-to-predict-value-of-homes-on-airbnb-9272d3d4739d",
-    "https://medium.com/netflix-techblog/using-machine-learning-to-improve-streaming-quality-at-netflix-9651263ef09f",
-    "https://blog.acolyer.org/2019/10/07/150-successful-machine-learning-models/",
+    "https://netflixtechblog.com/using-machine-learning-to-improve-streaming-quality-at-netflix-9651263ef09f",
+    "https://doi.org/10.1145/3292500.3330744",
     "https://medium.com/airbnb-engineering/machine-learning-powered-search-ranking-of-airbnb-experiences-110b4b1a0789",
     "https://eng.lyft.com/from-shallow-to-deep-learning-in-fraud-9dafcbcef743",
     "https://tech.instacart.com/space-time-and-groceries-a315925acf3a",
     "https://dropbox.tech/machine-learning/creating-a-modern-ocr-pipeline-using-computer-vision-and-deep-learning",
-    "https://eng.uber.com/scaling-michelangelo/",
-    "https://medium.com/hackernoon/how-we-grew-from-0-to-4-million-women-on-our-fashion-app-with-a-vertical-machine-learning-approach-f8b7fc0a89d7",
+    "https://www.uber.com/blog/scaling-michelangelo/",
+    "https://hackernoon.com/how-we-grew-from-0-to-4-million-women-on-our-fashion-app-with-a-vertical-machine-learning-approach-f8b7fc0a89d7",
 ]
 
 
@@ -135,7 +141,9 @@ def shipped(django_db_setup, django_db_blocker):
         graph = build_roadmap_graph()
         facts = {
             "resources": list(Resource.objects.values("slug", "url", "kind")),
-            "questions": list(Question.objects.values("topic__slug", "kind", "choices", "correct_choices")),
+            "questions": list(
+                Question.objects.values("topic__slug", "kind", "choices", "correct_choices", "explanation")
+            ),
             "topics_without_resources": list(Topic.objects.filter(topic_resources=None).values_list("slug", flat=True)),
         }
     yield graph, facts
@@ -199,17 +207,35 @@ def test_mlops_is_never_a_prerequisite_of_deep_learning(shipped):
             assert not any(graph.nodes[a]["track"] == "mlops" for a in nx.ancestors(graph, node)), node
 
 
-def test_every_topic_has_at_least_two_well_formed_questions(shipped):
+def test_every_topic_has_at_least_four_well_formed_explained_questions(shipped):
     graph, facts = shipped
     per_topic = {}
     for question in facts["questions"]:
         per_topic[question["topic__slug"]] = per_topic.get(question["topic__slug"], 0) + 1
+        assert question["explanation"]
         if question["kind"] == "multiple-choice":
             assert len(question["choices"]) >= 2
             assert question["correct_choices"]
             assert all(0 <= i < len(question["choices"]) for i in question["correct_choices"])
-    missing = sorted(slug for slug in graph if per_topic.get(slug, 0) < 2)
+    missing = sorted(slug for slug in graph if per_topic.get(slug, 0) < 4)
     assert missing == []
+
+
+def test_gradient_descent_is_a_required_ancestor_of_every_deep_learning_topic(shipped):
+    # Every topic of the deep-learning track trains a network (the frameworks included: their
+    # training loop is gradient descent), so none can be reached without gradient descent.
+    graph, _ = shipped
+    required = nx.DiGraph((u, v) for u, v, kind in graph.edges(data="kind") if kind == "required")
+    deep_learning = sorted(n for n, track in graph.nodes(data="track") if track == "deep-learning")
+    assert len(deep_learning) >= 25
+    assert [n for n in deep_learning if "gradient-descent" not in nx.ancestors(required, n)] == []
+
+
+def test_speech_builds_on_signal_processing_and_forecasting_has_its_own_topic(shipped):
+    graph, _ = shipped
+    assert graph.edges["signal-processing-basics", "speech-and-audio"]["kind"] == "required"
+    assert graph.nodes["time-series-forecasting"]["track"] == "ml"
+    assert graph.edges["train-validation-test-split", "time-series-forecasting"]["kind"] == "required"
 
 
 def test_it_has_the_topics_other_features_rely_on(shipped):
@@ -234,3 +260,7 @@ def test_it_keeps_every_link_of_the_mlops_reading_list_and_the_nine_case_studies
     _, facts = shipped
     urls = {r["url"] for r in facts["resources"]}
     assert [url for url in MLOPS_READING_LIST + CASE_STUDY_URLS if url not in urls] == []
+
+
+def test_the_curators_linter_finds_nothing_in_the_shipped_file():
+    assert [str(finding) for finding in lint_file(SHIPPED)] == []

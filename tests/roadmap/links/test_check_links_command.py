@@ -2,6 +2,7 @@
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,10 +69,12 @@ def test_the_shipped_curriculum_without_a_network_is_inconclusive_and_nothing_ch
     output = check_links()
 
     resources = Resource.objects.count()
-    assert output.startswith(f"Checked {resources} links on 98 hosts in ")
+    hosts = len({urlsplit(url).hostname for url in Resource.objects.values_list("url", flat=True) if url})
+    assert hosts > 90
+    assert output.startswith(f"Checked {resources} links on {hosts} hosts in ")
     assert f"  dns-error  {resources:>5}" in output
     assert output.rstrip().endswith(
-        "inconclusive — no network: 98 of 98 hosts unreachable; nothing changed"
+        f"inconclusive — no network: {hosts} of {hosts} hosts unreachable; nothing changed"
     )
     assert set(Resource.objects.values_list("health", "health_checked_at")) == {("unknown", None)}
     assert graph_version() == version

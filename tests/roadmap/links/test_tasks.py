@@ -124,7 +124,8 @@ def test_a_chunk_is_late_acked_and_bounded_in_time():
 def test_the_check_runs_every_night():
     entry = settings.CELERY_BEAT_SCHEDULE["roadmap-check-due-links"]
 
-    assert entry["task"] == tasks.check_due_links.name == "roadmap.links.tasks.check_due_links"
+    assert entry["task"] == tasks.check_due_links.name == "roadmap.tasks.check_due_links"
+    assert tasks.check_link_chunk.name == "roadmap.tasks.check_link_chunk"  # queued messages of older releases
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
 
