@@ -198,7 +198,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     """A quiz question as curators see it, correct answers included."""
 
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Question

@@ -201,7 +201,9 @@ def test_bad_resource_links_are_refused(as_carol, roadmap, topics):
         ("track=%00", 400, "track"),
         ("page=0", 404, "detail"),
         ("page=abc", 404, "detail"),
-        ("page_size=-5&page=2", 404, "detail"),  # a bad page size falls back to the default
+        ("page_size=-5&page=2", 400, "page_size"),
+        ("page_size=null", 400, "page_size"),
+        ("page_size=201", 400, "page_size"),
         ("level=", 200, "results"),  # an empty filter is no filter
     ],
 )
