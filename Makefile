@@ -53,7 +53,7 @@ run: install var
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not failure" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not failure and not schemathesis" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
 test-browser: install-dev
@@ -68,9 +68,9 @@ test-worker: install-dev
 test-failure: install-dev
 	$(PY) -m pytest -m failure tests/failure -p no:randomly $(PYTEST_ARGS)
 
-## Fuzz the API against its own OpenAPI schema.
+## Fuzz the API against its own OpenAPI schema: every check, stateful too, three personas.
 schemathesis: install-dev
-	$(PY) -m pytest tests/api/test_schemathesis.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m schemathesis tests/api/test_schemathesis.py -p no:randomly $(PYTEST_ARGS)
 
 bench: install-dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

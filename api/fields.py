@@ -36,6 +36,17 @@ class NumberField(serializers.FloatField):
         return super().to_internal_value(data)
 
 
+class TextField(serializers.CharField):
+    """Text that is text in the JSON: DRF would turn ``-1308`` or ``true`` into a string."""
+
+    default_error_messages = {"not_text": "Send text, not {kind}."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_text", kind=_kind(data))
+        return super().to_internal_value(data)
+
+
 class BoundedDateField(serializers.DateField):
     """A date within the years Pathwise plans in (``DATE_MIN`` to ``DATE_MAX``): dates are
     added to and compared, and year 9999 plus a few weeks does not exist."""
@@ -62,4 +73,6 @@ def _kind(value) -> str:
         return "true or false"
     if value is None:
         return "null"
-    return {str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {str: "text", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )

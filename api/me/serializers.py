@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.fields import BoundedDateField, NumberField
+from api.fields import BoundedDateField, NumberField, TextField
 from progress.models import (
     LearnerProfile,
     ResourceProgress,
@@ -95,7 +95,7 @@ class TopicProgressSerializer(serializers.ModelSerializer):
 
 class ProgressUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TopicStatus.choices)
-    notes = serializers.CharField(
+    notes = TextField(
         max_length=NOTES_MAX_LENGTH,
         allow_blank=True,
         required=False,

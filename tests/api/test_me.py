@@ -269,3 +269,10 @@ def test_stats_count_topics_per_track_streaks_and_hours(as_alice, alice, roadmap
 def test_a_mentor_and_a_curator_have_a_me_too(as_mentor, as_carol):
     assert as_mentor.get("/api/v1/me/").json()["roles"] == ["mentor"]
     assert as_carol.get("/api/v1/me/").json()["roles"] == ["curator"]
+
+
+def test_notes_must_be_text(as_alice, roadmap):
+    response = as_alice.put("/api/v1/me/progress/calculus/", {"status": "in_progress", "notes": -1308})
+
+    assert response.status_code == 400
+    assert response.json() == {"notes": ["Send text, not a number."]}
