@@ -39,11 +39,9 @@ class NumberField(serializers.FloatField):
 class TextField(serializers.CharField):
     """Text that is text in the JSON: DRF would turn ``-1308`` or ``true`` into a string."""
 
-    default_error_messages = {"not_text": "Send text, not {kind}."}
-
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("not_text", kind=_kind(data))
+            self.fail("invalid")  # DRF's own "Not a valid string."
         return super().to_internal_value(data)
 
 

@@ -275,4 +275,4 @@ def test_notes_must_be_text(as_alice, roadmap):
     response = as_alice.put("/api/v1/me/progress/calculus/", {"status": "in_progress", "notes": -1308})
 
     assert response.status_code == 400
-    assert response.json() == {"notes": ["Send text, not a number."]}
+    assert response.json() == {"notes": ["Not a valid string."]}
