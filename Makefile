@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run manage test test-browser test-worker test-failure bench lint schemathesis locks clean
+.PHONY: install install-dev run manage test test-browser test-worker test-failure test-contract schema bench lint schemathesis locks clean
 
 # Two locks compiled from pyproject.toml by uv (`make locks`): requirements.lock is what runs
 # (make run, the Docker image); requirements-dev.lock adds the test and lint tools (make test).
@@ -53,7 +53,7 @@ run: install var
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not failure and not schemathesis" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not contract and not failure and not schemathesis" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
 test-browser: install-dev
@@ -63,6 +63,14 @@ test-browser: install-dev
 test-worker: install-dev
 	$(PY) -m pytest -m celery_worker $(PYTEST_ARGS)
 
+## The API contract as a client developer meets it: the schema validated and linted (Spectral),
+## two generated TypeScript clients compiled (tsc --strict), and a generated Python client
+## running the mobile flow against a live server. Installs the pinned npm tools first; needs
+## Node.js and a Java runtime (.ci/run installs Debian's default-jre-headless if missing).
+test-contract: install-dev
+	cd tests/contract && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m pytest -m contract tests/contract $(PYTEST_ARGS)
+
 ## Failure tests: SIGKILL a worker mid-batch, restart PostgreSQL, stop Redis — on a private
 ## PostgreSQL cluster and Redis started on ports 9040-9042 (loopback), never the machine's own.
 test-failure: install-dev
@@ -71,6 +79,11 @@ test-failure: install-dev
 ## Fuzz the API against its own OpenAPI schema: every check, stateful too, three personas.
 schemathesis: install-dev
 	$(PY) -m pytest -n 2 -m schemathesis tests/api/test_schemathesis.py -p no:randomly $(PYTEST_ARGS)
+
+## The API contract as a committed file: tests/api/test_schema.py fails while the two differ.
+## Run this when you change the API on purpose, and commit api/openapi-v1.yaml with the change.
+schema: install-dev
+	$(PY) manage.py spectacular --validate --fail-on-warn --file api/openapi-v1.yaml
 
 bench: install-dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

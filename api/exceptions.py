@@ -7,6 +7,9 @@
 Django's ``ValidationError`` raised by a service (a cycle, a bad transition) becomes a
 400 with its message instead of a 500; a body over the upload limit is a 413; a
 locked-out login is a 429 with ``Retry-After``.
+
+Errors raised outside DRF's views (an unknown host, a path outside /api/v1/) are made JSON
+in the same shape by ``api.middleware``.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig

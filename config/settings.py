@@ -36,6 +36,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "1
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Pathwise is served on")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind a proxy that rewrites Host, trust the X-Forwarded-Host it sets (it must then be in
+# ALLOWED_HOSTS) so absolute URLs, such as the API's next/previous page links, name the
+# public host. Off by default: a client could otherwise choose the host those URLs name.
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every error under /api/ is JSON, even one raised by the middleware below.
+    "api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,8 +237,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pathwise API",
-    "DESCRIPTION": "Learning roadmaps, personalised paths, progress and spaced-repetition reviews.",
+    "DESCRIPTION": (
+        "Learning roadmaps, personalised paths, progress and spaced-repetition reviews. "
+        "Send and receive JSON; authenticate with `Authorization: Token <key>`. Every error is "
+        "JSON in one shape (the `Error` schema). The README's API section says what may change "
+        "within /api/v1/."
+    ),
     "VERSION": "1.0.0",
+    "CONTACT": {"name": "Pathwise maintainers", "url": "https://github.com/pathwise/pathwise"},
+    "LICENSE": {"name": "MIT"},
+    "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -240,10 +254,44 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PrerequisiteKindEnum": "roadmap.models.PrerequisiteKind",
         "ResourceKindEnum": "roadmap.models.ResourceKind",
+        "ResourceRoleEnum": "roadmap.models.ResourceRole",
+        "AccessEnum": "roadmap.models.Access",
+        "LevelEnum": "roadmap.models.Level",
         "QuestionKindEnum": "quizzes.models.QuestionKind",
+        "CardStateEnum": "quizzes.models.CardState",
         "LinkHealthEnum": "roadmap.models.LinkHealth",
         "TopicStatusEnum": "progress.models.TopicStatus",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.hooks.strict_nullable_references",
+        "api.schema.hooks.named_parameter_enums",
+    ],
+    # One tag per area of the API (api.schema.TAG_BY_AREA), in the order the docs show them.
+    "TAGS": [
+        {"name": "auth", "description": "Sign up, exchange a password for an API token, sign out."},
+        {
+            "name": "roadmap",
+            "description": "The public roadmap: tracks, topics, prerequisite edges and resources. "
+            "Anyone reads (with ETags); curators edit.",
+        },
+        {
+            "name": "progress",
+            "description": "Your own data: profile and settings, topic progress, finished resources, "
+            "activity calendar and stats.",
+        },
+        {"name": "paths", "description": "Personalised learning paths, and the topics you can start today."},
+        {
+            "name": "reviews",
+            "description": "Spaced-repetition reviews: due cards, live and offline review submission, "
+            "the forecast and topic mastery.",
+        },
+        {"name": "questions", "description": "Quiz questions with their answers, for curators."},
+        {
+            "name": "mentoring",
+            "description": "Cohorts, assignments and the mentor's view of a cohort's progress.",
+        },
+    ],
 }
 
 # --- Celery ----------------------------------------------------------------------------------

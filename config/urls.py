@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from api.views import NotFoundView
 from web.accounts.forms import AdminLoginForm
 
 # The admin's login counts failures and locks out like every other door (progress.lockout).
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    # Any other version or path under /api/: a JSON 404 naming the path.
+    re_path(r"^api/", NotFoundView.as_view()),
     path("paths/", include("web.paths.urls")),
     path("reviews/", include("web.reviews.urls")),
     path("", include("web.accounts.urls")),

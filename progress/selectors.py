@@ -109,26 +109,40 @@ def streak_from_days(days: list[date], today: date) -> Streak:
 
 
 def learner_stats(*, learner: User, today: date) -> dict:
-    """Topics done per track, streaks, and hours done and remaining on the whole roadmap."""
+    """Topics done per track, streaks, and hours done and remaining on the whole roadmap.
+
+    Only the learner's own progress rows count. The roadmap's totals come from the topics
+    alone and the learner's figures from their rows alone: one aggregate over a join of
+    topics to everyone's progress would count each topic once per learner who touched it.
+    Retired topics are off the roadmap's totals; hours done still count them.
+    """
     live = Q(topics__retired_at=None)
-    known = live & Q(topics__progress__learner=learner, topics__progress__status__in=KNOWN_STATUSES)
-    tracks = Track.objects.order_by("position").annotate(
-        total=Count("topics", filter=live, distinct=True),
-        done=Count("topics", filter=known, distinct=True),
+    tracks = list(
+        Track.objects.order_by("position").annotate(
+            total=Count("topics", filter=live), hours=Coalesce(Sum("topics__hours", filter=live), 0)
+        )
     )
-    # Hours done count every topic the learner finished, retired ones too; what remains
-    # is what is left of today's roadmap.
-    mine = Q(progress__learner=learner)
-    on_roadmap = Q(retired_at=None)
-    hours = Topic.objects.aggregate(
-        total=Sum("hours", filter=on_roadmap),
-        done=Sum("hours", filter=mine & Q(progress__status=TopicStatus.DONE)),
-        known=Sum("hours", filter=on_roadmap & mine & Q(progress__status__in=KNOWN_STATUSES)),
+    mine = (
+        TopicProgress.objects.filter(learner=learner, status__in=KNOWN_STATUSES)
+        .order_by()
+        .values_list("topic__track", "status", "topic__retired_at")
+        .annotate(n=Count("id"), hours=Sum("topic__hours"))
     )
-    total, done, known_hours = hours["total"] or 0, hours["done"] or 0, hours["known"] or 0
+    known_per_track: dict[int, int] = {}
+    done = known_hours = 0
+    for track_id, status, retired_at, count, status_hours in mine:
+        if status == TopicStatus.DONE:
+            done += status_hours
+        if retired_at is None:
+            known_per_track[track_id] = known_per_track.get(track_id, 0) + count
+            known_hours += status_hours
+    total = sum(track.hours for track in tracks)
     current = streak(learner=learner, today=today)
     return {
-        "tracks": [{"track": t.slug, "title": t.title, "done": t.done, "total": t.total} for t in tracks],
+        "tracks": [
+            {"track": t.slug, "title": t.title, "done": known_per_track.get(t.pk, 0), "total": t.total}
+            for t in tracks
+        ],
         "streak": {"current": current.current, "longest": current.longest},
         "hours": {"done": done, "remaining": max(total - known_hours, 0)},
     }

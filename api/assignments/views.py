@@ -24,6 +24,7 @@ from progress.models import Assignment, Cohort
 
 class MayAssign(permissions.BasePermission):
     message = "Only mentors and curators can set assignments."
+    forbids_reads = False  # tells the OpenAPI schema that reading needs no role
 
     def has_permission(self, request, view):
         user = request.user
@@ -33,13 +34,29 @@ class MayAssign(permissions.BasePermission):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Assignments you have, set, or that concern your cohorts"),
-    retrieve=extend_schema(summary="One assignment, with the assignee's remaining path"),
+    list=extend_schema(
+        summary="Assignments you have, set, or that concern your cohorts",
+        description=(
+            "As a learner: yours and your cohorts'. As a mentor: those you set and those of "
+            "your cohorts. Each with your remaining path when it is yours to do."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One assignment, with the assignee's remaining path",
+        description="An assignment you cannot see is a 404, like one that does not exist.",
+    ),
     create=extend_schema(
         summary="Set goals with a due date for a learner or cohort you mentor (mentors, curators)",
+        description=(
+            "Give `learner` (a username) or `cohort` (an id), not both. A learner or cohort you "
+            "do not mentor, an unknown goal or a past due date is a 400 naming the field."
+        ),
         responses={status.HTTP_201_CREATED: serializers.AssignmentSerializer},
     ),
-    destroy=extend_schema(summary="Remove an assignment (its mentor or the cohort's mentors)"),
+    destroy=extend_schema(
+        summary="Remove an assignment (its mentor or the cohort's mentors)",
+        description="Others who can see it get 403; those who cannot, 404.",
+    ),
 )
 class AssignmentViewSet(mixins.ListModelMixin, GenericViewSet):
     queryset = Assignment.objects.none()  # what the schema generator sees
@@ -47,6 +64,7 @@ class AssignmentViewSet(mixins.ListModelMixin, GenericViewSet):
     write_serializer_class = serializers.AssignmentWriteSerializer
     permission_classes = [MayAssign]
     object_name = "assignment"
+    location_route = "assignment-detail"
 
     def get_queryset(self):
         if self.is_schema_generation():
@@ -105,6 +123,11 @@ class CohortProgressView(APIView):
 
     @extend_schema(
         summary="A cohort's outlook: hours left, on track or behind, what blocks the most learners",
+        description=(
+            "For a cohort you mentor: per learner the hours and topics left to their "
+            "assignments, the projected finish at their own pace and whether that is on time; "
+            "and the prerequisites that block the most learners. Another cohort is a 404."
+        ),
         responses=serializers.CohortProgressSerializer,
     )
     def get(self, request, cohort_id):

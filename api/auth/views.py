@@ -1,7 +1,7 @@
 """Tokens (one per device, listed and revoked per device) and sign-up. Not
 idempotent-replayable: a stored response would hold a token."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
 
@@ -23,11 +23,17 @@ class TokenView(APIView):
     @extend_schema(
         summary="Exchange a username and password for an API token",
         description=(
-            "Too many failures for a username from your address, or from your address for any "
-            "username, answer 429 with Retry-After (seconds) until the lockout lifts."
+            "Returns a new token for this device; send it as `Authorization: Token <token>`. It "
+            "stops working after the configured number of days without use. Too many failures for "
+            "a username from your address, or from your address for any username, answer 429 "
+            "with Retry-After (seconds) until the lockout lifts, even with the right password."
         ),
+        operation_id="auth_login",
         request=serializers.CredentialsSerializer,
-        responses=serializers.TokenSerializer,
+        responses={
+            200: serializers.TokenSerializer,
+            429: OpenApiResponse(description="Too many failed sign-ins: wait `Retry-After` seconds."),
+        },
         auth=[],
     )
     def post(self, request):
@@ -40,6 +46,8 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Sign this device out: revoke the token this request was sent with",
+        description="The next request with this token gets 401; your other devices stay signed in.",
+        operation_id="auth_logout",
         request=None,
         responses={status.HTTP_204_NO_CONTENT: None},
     )
@@ -50,8 +58,19 @@ class TokenView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your signed-in devices: each token, when it was last used and expires"),
-    destroy=extend_schema(summary="Sign one of your devices out (revoke its token)"),
+    list=extend_schema(
+        summary="Your signed-in devices: each token, when it was last used and expires",
+        description=(
+            "One entry per token: the device name it was issued to, when, when it was last used and "
+            "when it stops working unless used before; `current` marks the token of this request."
+        ),
+        operation_id="auth_devices_list",
+    ),
+    destroy=extend_schema(
+        summary="Sign one of your devices out (revoke its token)",
+        description="That device's next request gets 401. Someone else's token id is a 404.",
+        operation_id="auth_devices_revoke",
+    ),
 )
 class DeviceTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, GenericViewSet):
     serializer_class = serializers.DeviceTokenSerializer
@@ -88,6 +107,12 @@ class SignupView(APIView):
 
     @extend_schema(
         summary="Create a learner account and get its API token",
+        description=(
+            "Creates a learner with the password rules applied (a weak or taken password or "
+            "username is a 400 naming the field) and returns their token. Limited per client "
+            "address (429)."
+        ),
+        operation_id="auth_signup",
         request=serializers.SignupSerializer,
         responses={status.HTTP_201_CREATED: serializers.SignupResultSerializer},
         auth=[],

@@ -17,7 +17,12 @@ from progress import selectors
 from progress.models import Cohort, TopicProgress, User
 
 
-@extend_schema_view(list=extend_schema(summary="Cohorts you mentor or learn in"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Cohorts you mentor or learn in",
+        description="Each with your role in it, its mentors and how many learners it has.",
+    )
+)
 class CohortViewSet(mixins.ListModelMixin, GenericViewSet):
     queryset = Cohort.objects.none()  # what the schema generator sees
     serializer_class = serializers.CohortSerializer
@@ -40,7 +45,10 @@ class MentoredCohortMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Learners of a cohort you mentor, with a progress summary")
+    list=extend_schema(
+        summary="Learners of a cohort you mentor, with a progress summary",
+        description="Topics done and in progress and last activity per learner. Mentors only; another cohort is a 404.",
+    )
 )
 class CohortMemberViewSet(MentoredCohortMixin, mixins.ListModelMixin, GenericViewSet):
     queryset = User.objects.none()  # what the schema generator sees
@@ -53,7 +61,10 @@ class CohortMemberViewSet(MentoredCohortMixin, mixins.ListModelMixin, GenericVie
 
 
 @extend_schema_view(
-    list=extend_schema(summary="One learner's progress, for their mentor (without notes)")
+    list=extend_schema(
+        summary="One learner's progress, for their mentor (without notes)",
+        description="The learner's status on each topic they touched; their private notes are left out.",
+    )
 )
 class MemberProgressViewSet(MentoredCohortMixin, mixins.ListModelMixin, GenericViewSet):
     queryset = TopicProgress.objects.none()  # what the schema generator sees

@@ -17,12 +17,21 @@ from roadmap.models import Resource, Topic
 
 
 class MeView(APIView):
-    @extend_schema(summary="Your account and learning settings", responses=serializers.MeSerializer)
+    @extend_schema(
+        summary="Your account and learning settings",
+        description=(
+            "Your username, email and roles, and the settings that shape your days: time zone "
+            "(per-day figures follow it), weekly hours, daily review limits, target retention "
+            "and reminder hour."
+        ),
+        responses=serializers.MeSerializer,
+    )
     def get(self, request):
         return Response(serializers.MeSerializer(selectors.profile_for(request.user)).data)
 
     @extend_schema(
         summary="Change your email or learning settings",
+        description="Send only the fields that change; each is checked against its bounds (400 naming it).",
         request=serializers.MeUpdateSerializer,
         responses=serializers.MeSerializer,
     )
@@ -48,10 +57,17 @@ def _resource(pk: int) -> Resource:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your status and notes on every topic you have touched"),
-    retrieve=extend_schema(summary="Your status and notes on one topic"),
+    list=extend_schema(
+        summary="Your status and notes on every topic you have touched",
+        description="One row per topic you have a status or notes on, in track order; filter by status or track.",
+    ),
+    retrieve=extend_schema(
+        summary="Your status and notes on one topic",
+        description="`not_started` with empty notes for a topic you have not touched.",
+    ),
     update=extend_schema(
         summary="Set your status (and optionally notes) on a topic",
+        operation_id="me_progress_set",
         description=(
             "Allowed moves: not started → in progress/done/skipped; "
             "in progress → done/skipped/not started; "
@@ -86,7 +102,12 @@ class ProgressViewSet(mixins.ListModelMixin, GenericViewSet):
         return Response(self.get_serializer(progress).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Resources you have finished, latest first"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Resources you have finished, latest first",
+        description="Each resource you marked as finished, with when.",
+    )
+)
 class ResourcesDoneViewSet(mixins.ListModelMixin, GenericViewSet):
     queryset = ResourceProgress.objects.none()  # what the schema generator sees
     serializer_class = serializers.ResourceDoneSerializer
@@ -100,6 +121,11 @@ class ResourcesDoneViewSet(mixins.ListModelMixin, GenericViewSet):
 class ResourceDoneView(APIView):
     @extend_schema(
         summary="Mark a resource as finished (again is harmless)",
+        description=(
+            "Records that you finished the resource (counts as activity today); marking it "
+            "again changes nothing."
+        ),
+        operation_id="me_resources_mark_done",
         request=None,
         responses=serializers.ResourceDoneSerializer,
     )
@@ -109,7 +135,10 @@ class ResourceDoneView(APIView):
         return Response(serializers.ResourceDoneSerializer(progress).data)
 
     @extend_schema(
-        summary="Mark a resource as not finished", responses={status.HTTP_204_NO_CONTENT: None}
+        summary="Mark a resource as not finished",
+        description="Removes the mark; a resource that was not marked is fine too.",
+        operation_id="me_resources_mark_undone",
+        responses={status.HTTP_204_NO_CONTENT: None},
     )
     def delete(self, request, pk):
         services.resource_mark_undone(learner=request.user, resource=_resource(pk))
@@ -119,6 +148,10 @@ class ResourceDoneView(APIView):
 class ActivityView(APIView):
     @extend_schema(
         summary="Your activity per day (your time zone); the last 365 days by default",
+        description=(
+            "Counts of what you did (status changes, finished resources, notes, reviews) per "
+            "local day, every day of the range included. At most 366 days at a time."
+        ),
         parameters=[serializers.ActivityRangeSerializer],
         responses=serializers.ActivityCalendarSerializer,
     )
@@ -136,6 +169,12 @@ class ActivityView(APIView):
 class StatsView(APIView):
     @extend_schema(
         summary="Topics done per track, your streak, hours done and remaining",
+        description=(
+            "Only your own progress counts. Per track: topics done or skipped of all its topics. "
+            "Streak: consecutive local days with activity (today without activity yet does not "
+            "break it). Hours: of the topics you have done; remaining is the whole roadmap's "
+            "hours less those done and skipped."
+        ),
         responses=serializers.StatsSerializer,
     )
     def get(self, request):

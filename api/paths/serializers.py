@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from api.fields import BoundedDateField, NumberField
+from api.fields import BoundedDateField, ChoiceListField, HttpURLField, NumberField
 from progress.planning import MAX_GOALS, MAX_KNOWN
-from roadmap.models import Access, ResourceKind
+from roadmap.models import Access, Level, LinkHealth, ResourceKind, ResourceRole
 
 HOURS_IN_A_WEEK = 168
 # Less than half an hour a week plans a path decades long, past the last date there is.
@@ -52,50 +52,26 @@ class PathRequestSerializer(serializers.Serializer):
     start_date = BoundedDateField(
         required=False, help_text="The day you start. Defaults to today (in your time zone)."
     )
-    # Plain strings checked below: ChoiceFields would give the Access and ResourceKind
-    # choice sets a second name in the OpenAPI schema.
-    preferred_access = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=len(Access.choices),
-        help_text=(
-            "Access to prefer for the resource to start each topic with, best first: "
-            + ", ".join(Access.values) + "."
-        ),
+    preferred_access = ChoiceListField(
+        choices=Access.choices, required=False,
+        help_text="Access to prefer for the resource to start each topic with, best first.",
     )  # fmt: skip
-    preferred_kinds = serializers.ListField(
-        child=serializers.CharField(max_length=20),
-        required=False,
-        max_length=len(ResourceKind.choices),
-        help_text=(
-            "Resource kinds to prefer for the resource to start each topic with, best first: "
-            + ", ".join(ResourceKind.values) + "."
-        ),
+    preferred_kinds = ChoiceListField(
+        choices=ResourceKind.choices, required=False,
+        help_text="Resource kinds to prefer for the resource to start each topic with, best first.",
     )  # fmt: skip
 
-    def validate_preferred_access(self, value: list[str]) -> list[str]:
-        return _only(value, Access.values)
-
-    def validate_preferred_kinds(self, value: list[str]) -> list[str]:
-        return _only(value, ResourceKind.values)
-
-
-def _only(values: list[str], allowed: list[str]) -> list[str]:
-    wrong = [v for v in values if v not in allowed]
-    if wrong:
-        raise serializers.ValidationError(
-            f"unknown value(s) {', '.join(map(repr, wrong))}; use {', '.join(allowed)}"
-        )
-    return values
 
 
 class PathResourceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     title = serializers.CharField()
-    kind = serializers.CharField(help_text="book, course, video, paper, ...")
-    access = serializers.CharField(help_text="free, signup or paid.")
-    url = serializers.CharField(allow_blank=True)
-    health = serializers.CharField(help_text="Link health: ok, redirected, broken, ...")
-    role = serializers.CharField(help_text="core or supplemental.")
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    access = serializers.ChoiceField(choices=Access.choices)
+    url = HttpURLField(help_text="The link; empty when there is none.")
+    health = serializers.ChoiceField(choices=LinkHealth.choices, help_text="Link health, checked nightly.")
+    role = serializers.ChoiceField(choices=ResourceRole.choices, help_text="Its role for this step's topic.")
     locator = serializers.CharField(allow_blank=True, help_text='Where to look, e.g. "ch. 8".')
 
 
@@ -143,5 +119,5 @@ class ReadyTopicSerializer(serializers.Serializer):
     topic = serializers.CharField()
     title = serializers.CharField()
     track = serializers.CharField()
-    level = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
     hours = serializers.IntegerField()

@@ -28,6 +28,7 @@ class PathView(APIView):
             "steps at your weekly hours. Anonymous callers must send `known`. Unknown slugs, "
             "goals you already know and hours per week of 0 or less are refused with 400."
         ),
+        operation_id="paths_compute",
         request=serializers.PathRequestSerializer,
         responses=serializers.PathSerializer,
     )
@@ -50,6 +51,12 @@ class ReadyView(mixins.ListModelMixin, GenericViewSet):
             return []
         return planning.ready_for(learner=self.request.user)
 
-    @extend_schema(summary="Topics you can start today: not known, every required prerequisite known")
+    @extend_schema(
+        summary="Topics you can start today: not known, every required prerequisite known",
+        description=(
+            "Topics you have not done or skipped whose required prerequisites you know "
+            "(done, skipped, or implied by what you know), in track order."
+        ),
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

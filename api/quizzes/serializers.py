@@ -6,8 +6,8 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import SlugReferenceField
-from quizzes.models import Card, Question, QuestionKind
+from api.fields import OffsetDateTimeField, SlugReferenceField
+from quizzes.models import Card, CardState, Question, QuestionKind
 from quizzes.services import ReviewInput
 from roadmap.models import Resource, Topic
 
@@ -62,10 +62,13 @@ class ReviewInputSerializer(serializers.Serializer):
         help_text="1 Again, 2 Hard, 3 Good, 4 Easy. Optional for multiple choice (graded for you).",
     )
     answer = AnswerField(required=False, allow_null=True)
-    reviewed_at = serializers.DateTimeField(
+    reviewed_at = OffsetDateTimeField(
         required=False,
         allow_null=True,
-        help_text="When the review was made; defaults to now, required in a batch.",
+        help_text=(
+            "When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`); a "
+            "time without one is refused. Defaults to now; required in a batch."
+        ),
     )
     duration_ms = serializers.IntegerField(
         min_value=0, max_value=86_400_000, required=False, allow_null=True
@@ -94,7 +97,32 @@ class ReviewInputSerializer(serializers.Serializer):
         )
 
 
+class OfflineReviewInputSerializer(ReviewInputSerializer):
+    """A review made offline: when it was made and the client's id for it are required, so
+    the server can replay it in order and apply it once however often it is sent."""
+
+    reviewed_at = OffsetDateTimeField(
+        error_messages={
+            "required": "an offline review needs the time it was made",
+            "null": "an offline review needs the time it was made",
+        },
+        help_text="When the review was made, with its UTC offset (`2026-11-21T09:30:00+13:00`).",
+    )
+    client_id = serializers.CharField(
+        max_length=64,
+        error_messages={
+            "required": "an offline review needs a client_id, so a resend is not applied twice",
+            "null": "an offline review needs a client_id, so a resend is not applied twice",
+        },
+        help_text="Your id for this review (e.g. a UUID); a review sent again with the same id is applied once.",
+    )
+
+
 class CardStateSerializer(serializers.ModelSerializer):
+    # Declared, not taken from the model, whose bounds depend on the database in use.
+    reps = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+    lapses = serializers.IntegerField(read_only=True, min_value=0, max_value=2**31 - 1)
+
     class Meta:
         model = Card
         fields = ["id", "state", "due", "last_review", "reps", "lapses", "stability", "difficulty"]
@@ -148,7 +176,7 @@ class DueCardSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="card.pk")
     topic = TopicBriefSerializer(source="card.topic")
     question = QuestionForLearnerSerializer(source="card.question")
-    state = serializers.CharField(source="card.state")
+    state = serializers.ChoiceField(source="card.state", choices=CardState.choices)
     due = serializers.DateTimeField(source="card.due")
     previews = PreviewsSerializer()
 
@@ -198,7 +226,9 @@ class QuestionSerializer(serializers.ModelSerializer):
     """A quiz question as curators see it, correct answers included."""
 
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    source = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True, help_text="The resource it comes from (slug), or null."
+    )
 
     class Meta:
         model = Question

@@ -6,6 +6,7 @@ from api.quizzes import views
 
 urlpatterns = [
     path("me/reviews/", views.ReviewSubmitView.as_view(), name="me-review-submit"),
+    path("me/reviews/batch/", views.ReviewBatchView.as_view(), name="me-review-batch"),
     path("me/reviews/due/", views.DueReviewsView.as_view(), name="me-review-due"),
     path("me/reviews/forecast/", views.ForecastView.as_view(), name="me-review-forecast"),
     path("topics/<slug:slug>/mastery/", views.TopicMasteryView.as_view(), name="topic-mastery"),

@@ -6,20 +6,13 @@ Learners only ever reach their own cards: every read and write is filtered by
 
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    PolymorphicProxySerializer,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from api.pagination import PageNumberPagination
+from api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from api.permissions import IsCurator
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
@@ -31,19 +24,14 @@ from roadmap.models import Topic
 
 class DueReviewsView(APIView):
     @extend_schema(
-        tags=["reviews"],
         summary="Your cards due now",
         description=(
             "Reviews first (by due time), then new cards, within today's limits in your time "
             "zone; cards of one topic are spread apart. Each card carries what each answer "
-            "button would schedule."
+            "button would schedule. Paginated like the lists (`page`, `page_size` 1-200)."
         ),
-        parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
-            OpenApiParameter(
-                "page_size", OpenApiTypes.INT, description="Cards per page (at most 200)."
-            ),
-        ],
+        operation_id="me_reviews_due_list",
+        parameters=PAGE_PARAMETERS,
         responses=s.DueQueuePageSerializer,
     )
     def get(self, request):
@@ -76,36 +64,31 @@ class DueReviewsView(APIView):
 
 class ReviewSubmitView(APIView):
     @extend_schema(
-        tags=["reviews"],
-        summary="Submit a review, or a batch of offline reviews",
+        summary="Submit one review, made just now",
         description=(
-            "One object is a live review. A list is an offline batch: applied in `reviewed_at` "
-            "order, each item accepted or rejected on its own, and idempotent by `client_id` "
-            "(required in a batch), so sending the same batch twice changes nothing."
+            "Rates one of your cards (or answers it: multiple choice is graded for you) and "
+            "returns the card's new schedule. 201 when applied; 200 when a review with the same "
+            "`client_id` was applied before (nothing changes). A review older than the card's "
+            "last one is refused: send it in a batch to `me/reviews/batch/` to have it replayed "
+            "in order."
         ),
-        request=PolymorphicProxySerializer(
-            component_name="ReviewSubmission",
-            serializers=[s.ReviewInputSerializer, s.ReviewInputSerializer(many=True)],
-            resource_type_field_name=None,
-            many=False,
-        ),
+        operation_id="me_reviews_submit",
+        request=s.ReviewInputSerializer,
         responses={
             201: OpenApiResponse(s.ReviewResultSerializer, description="The review was applied."),
-            200: PolymorphicProxySerializer(
-                component_name="ReviewSubmissionResult",
-                serializers=[s.ReviewResultSerializer, s.ReviewBatchResultSerializer],
-                resource_type_field_name=None,
-                many=False,
+            200: OpenApiResponse(
+                s.ReviewResultSerializer,
+                description="A review with this `client_id` was applied before; nothing changed.",
             ),
-            400: OpenApiResponse(description="Bad input; the errors name the field."),
             404: OpenApiResponse(description="You have no card with that id."),
         },
     )
     def post(self, request):
         if isinstance(request.data, list):
-            return self._batch(request)
+            # Before me/reviews/batch/ existed a batch was sent here; /api/v1/ keeps taking it.
+            return submit_batch(request)
         if not isinstance(request.data, dict):
-            raise ValidationError({"detail": "send one review object or a list of them"})
+            raise ValidationError({"detail": "send one review object (a batch goes to me/reviews/batch/)"})
         serializer = s.ReviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -115,39 +98,56 @@ class ReviewSubmitView(APIView):
         code = status.HTTP_201_CREATED if result.status == "applied" else status.HTTP_200_OK
         return Response(s.ReviewResultSerializer(result).data, status=code)
 
-    def _batch(self, request):
-        if not request.data:
-            raise ValidationError({"detail": "the batch is empty"})
-        if len(request.data) > services.MAX_BATCH:
-            raise ValidationError(
-                {"detail": f"send at most {services.MAX_BATCH} reviews at a time"}
+
+class ReviewBatchView(APIView):
+    max_batch = services.MAX_BATCH  # documented as the body's maxItems
+    @extend_schema(
+        summary="Submit a batch of offline reviews",
+        description=(
+            f"A list of 1 to {services.MAX_BATCH} reviews made offline, each with its "
+            "`reviewed_at` and a `client_id`. They are applied in `reviewed_at` order, each "
+            "accepted or rejected on its own (see each result's `status` and `errors`); a "
+            "`client_id` already applied is reported as `duplicate` and changes nothing, so "
+            "sending the same batch twice is harmless. The answer is 200 whatever the items' fate."
+        ),
+        operation_id="me_reviews_submit_batch",
+        request=s.OfflineReviewInputSerializer(many=True),
+        responses=s.ReviewBatchResultSerializer,
+    )
+    def post(self, request):
+        if not isinstance(request.data, list):
+            raise ValidationError({"detail": "send a list of reviews (one review alone goes to me/reviews/)"})
+        return submit_batch(request)
+
+
+def submit_batch(request) -> Response:
+    if not request.data:
+        raise ValidationError({"detail": "the batch is empty"})
+    if len(request.data) > services.MAX_BATCH:
+        raise ValidationError({"detail": f"send at most {services.MAX_BATCH} reviews at a time"})
+    results, valid = {}, []
+    for index, item in enumerate(request.data):
+        serializer = s.OfflineReviewInputSerializer(data=item)
+        if serializer.is_valid():
+            valid.append((index, serializer.to_input()))
+        else:
+            errors = dict(serializer.errors)
+            if "non_field_errors" in errors:  # the API's one error shape: no field → detail
+                errors["detail"] = errors.pop("non_field_errors")
+            client_id = item.get("client_id") if isinstance(item, dict) else None
+            results[index] = services.ReviewResult(
+                status="rejected", index=index, client_id=client_id, errors=errors
             )
-        results, valid = {}, []
-        for index, item in enumerate(request.data):
-            serializer = s.ReviewInputSerializer(data=item)
-            if serializer.is_valid():
-                valid.append((index, serializer.to_input()))
-            else:
-                errors = dict(serializer.errors)
-                if "non_field_errors" in errors:  # the API's one error shape: no field → detail
-                    errors["detail"] = errors.pop("non_field_errors")
-                client_id = item.get("client_id") if isinstance(item, dict) else None
-                results[index] = services.ReviewResult(
-                    status="rejected", index=index, client_id=client_id, errors=errors
-                )
-        outcomes = services.reviews_upload(
-            learner=request.user, reviews=[review for _, review in valid]
-        )
-        for (index, _), outcome in zip(valid, outcomes, strict=True):
-            outcome.index = index
-            results[index] = outcome
-        ordered = [results[index] for index in range(len(request.data))]
-        return Response(s.ReviewBatchResultSerializer({"results": ordered}).data)
+    outcomes = services.reviews_upload(learner=request.user, reviews=[review for _, review in valid])
+    for (index, _), outcome in zip(valid, outcomes, strict=True):
+        outcome.index = index
+        results[index] = outcome
+    ordered = [results[index] for index in range(len(request.data))]
+    return Response(s.ReviewBatchResultSerializer({"results": ordered}).data)
 
 
 class ForecastView(APIView):
     @extend_schema(
-        tags=["reviews"],
         summary="Cards falling due on each coming day",
         description="Reviewed cards due per local day, today first; overdue cards count on today.",
         parameters=[s.ForecastQuerySerializer],
@@ -168,7 +168,6 @@ class ForecastView(APIView):
 
 class TopicMasteryView(APIView):
     @extend_schema(
-        tags=["reviews"],
         summary="Your mastery of a topic",
         description=(
             "mastery = mean retrievability of your reviewed cards × coverage (share of the "
@@ -196,12 +195,29 @@ class QuestionFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["questions"], summary="Quiz questions with their answers (curators)"),
-    retrieve=extend_schema(
-        tags=["questions"], summary="A quiz question with its answer (curators)"
+    list=extend_schema(
+        tags=["questions"],
+        summary="Quiz questions with their answers (curators)",
+        description="Every question, retired ones included, filtered by topic, kind or `is_active`.",
     ),
-    create=extend_schema(tags=["questions"], summary="Add a quiz question (curators)"),
-    partial_update=extend_schema(tags=["questions"], summary="Change a quiz question (curators)"),
+    retrieve=extend_schema(
+        tags=["questions"],
+        summary="A quiz question with its answer (curators)",
+        description="The question with its answer, choices, correct choices and source.",
+    ),
+    create=extend_schema(
+        tags=["questions"],
+        summary="Add a quiz question (curators)",
+        description=(
+            "Multiple choice needs 2+ choices and the indexes of the right ones; free recall "
+            "needs neither. Learners who started the topic get a card for it."
+        ),
+    ),
+    partial_update=extend_schema(
+        tags=["questions"],
+        summary="Change a quiz question (curators)",
+        description="Send only the fields that change; `is_active: false` retires it from every queue.",
+    ),
     destroy=extend_schema(
         tags=["questions"],
         summary="Delete a quiz question with its cards and their history (curators)",
@@ -215,6 +231,7 @@ class QuestionViewSet(mixins.ListModelMixin, EditableViewSet):
     permission_classes = [IsAuthenticated, IsCurator]
     filterset_class = QuestionFilter
     object_name = "question"
+    location_route = "question-detail"
 
     def create_object(self, data):
         return questions.question_create(**data)

@@ -4,7 +4,7 @@
 
 from rest_framework import serializers
 
-from api.fields import SlugReferenceField
+from api.fields import HttpURLField, SlugReferenceField
 from progress.models import TopicStatus
 from roadmap.editing import TopicLink
 from roadmap.models import (
@@ -22,10 +22,18 @@ from roadmap.models import (
 )
 
 SUMMARY_MAX_LENGTH = 20_000
+#: Declared here rather than taken from the models, whose bounds come from the database in
+#: use (SQLite's are 64-bit): the schema must not depend on the backend.
+POSITION_MAX = 32767
+
+
+def position_field() -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, min_value=0, max_value=POSITION_MAX)
 
 
 class TrackSerializer(serializers.ModelSerializer):
     topic_count = serializers.IntegerField(read_only=True)
+    position = position_field()
 
     class Meta:
         model = Track
@@ -93,7 +101,8 @@ class TopicResourceSerializer(serializers.ModelSerializer):
     access = serializers.ChoiceField(
         source="resource.access", choices=Access.choices, read_only=True
     )
-    url = serializers.URLField(source="resource.url", read_only=True)
+    url = HttpURLField(source="resource.url", read_only=True, help_text="The link; empty when there is none.")
+    position = position_field()
     health = serializers.ChoiceField(
         source="resource.health", choices=LinkHealth.choices, read_only=True
     )
@@ -160,6 +169,7 @@ class PrerequisiteWriteSerializer(serializers.Serializer):
 
 class ResourceTopicSerializer(serializers.ModelSerializer):
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    position = position_field()
 
     class Meta:
         model = TopicResource
@@ -168,6 +178,10 @@ class ResourceTopicSerializer(serializers.ModelSerializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     topics = ResourceTopicSerializer(source="topic_resources", many=True, read_only=True)
+    url = HttpURLField(read_only=True, help_text="The link; empty when there is none.")
+    suggested_url = HttpURLField(
+        read_only=True, help_text="Where `url` permanently redirects to, for a curator to adopt; empty otherwise."
+    )
 
     class Meta:
         model = Resource
@@ -193,7 +207,7 @@ class TopicLinkWriteSerializer(serializers.Serializer):
     locator = serializers.CharField(
         max_length=200, allow_blank=True, default="", help_text='e.g. "ch. 8"'
     )
-    position = serializers.IntegerField(min_value=0, max_value=32767, default=0)
+    position = serializers.IntegerField(min_value=0, max_value=POSITION_MAX, default=0)
 
     def to_internal_value(self, data) -> TopicLink:
         values = super().to_internal_value(data)
@@ -211,7 +225,7 @@ class ResourceWriteSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
     access = serializers.ChoiceField(choices=Access.choices, required=False)
-    url = serializers.URLField(max_length=500, allow_blank=True, required=False)
+    url = HttpURLField(max_length=500, required=False, help_text="An absolute http(s) URL in ASCII; empty for none.")
     year = serializers.IntegerField(min_value=1600, max_value=2100, allow_null=True, required=False)
     topics = TopicLinkWriteSerializer(
         source="links",

@@ -18,7 +18,15 @@ from roadmap import editing, retirement, services
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
 
 
-@extend_schema_view(list=extend_schema(summary="List the tracks of the roadmap, in order"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the tracks of the roadmap, in order",
+        description=(
+            "The tracks (Math, Programming, ML, ...) in their teaching order, each with how many "
+            "topics it holds. Public; answers 304 to a matching `If-None-Match`."
+        ),
+    )
+)
 class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
     queryset = Track.objects.annotate(
         topic_count=Count("topics", filter=Q(topics__retired_at=None))
@@ -28,10 +36,29 @@ class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List topics, with your status when signed in"),
-    retrieve=extend_schema(summary="A topic with its prerequisites, dependents and resources"),
-    create=extend_schema(summary="Add a topic (curators)"),
-    partial_update=extend_schema(summary="Change a topic (curators)"),
+    list=extend_schema(
+        summary="List topics, with your status when signed in",
+        description=(
+            "Every topic, filtered by track, level, words (`search`) or, signed in, your status. "
+            "`status` is yours (`not_started` without a record), null for anonymous callers. "
+            "The ETag also covers your progress, so it changes when you mark a topic."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="A topic with its prerequisites, dependents and resources",
+        description=(
+            "The topic, the edges into it (what to learn first, and why) and out of it (what "
+            "builds on it), and its resources in order, each with its role and link health."
+        ),
+    ),
+    create=extend_schema(
+        summary="Add a topic (curators)",
+        description="Adds a topic to a track. Its slug must be new; edges and resources are added separately.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a topic (curators)",
+        description="Send only the fields that change. Renaming the slug keeps its edges, links and progress.",
+    ),
     destroy=extend_schema(
         summary="Delete a topic nobody has studied (curators)",
         description="A topic on which learners have progress, notes or cards is not deleted: "
@@ -45,6 +72,8 @@ class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
     write_serializer_class = serializers.TopicWriteSerializer
     lookup_field = "slug"
     object_name = "topic"
+    location_route = "topic-detail"
+    location_field = "slug"
     etag_includes_progress = True
 
     def get_queryset(self):
@@ -98,15 +127,28 @@ class TopicInUseConflict(APIException):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List prerequisite edges (the roadmap graph)"),
-    retrieve=extend_schema(summary="One prerequisite edge"),
+    list=extend_schema(
+        summary="List prerequisite edges (the roadmap graph)",
+        description=(
+            "Every edge `from_topic → to_topic` (learn `from_topic` first), required or "
+            "recommended, with its reason; filter by either end or by kind."
+        ),
+    ),
+    retrieve=extend_schema(summary="One prerequisite edge", description="The edge with its ends, kind and reason."),
     create=extend_schema(
-        summary="Add a prerequisite edge; refused with the cycle it would close (curators)"
+        summary="Add a prerequisite edge; refused with the cycle it would close (curators)",
+        description=(
+            "An edge that would close a cycle is refused with 400 naming the whole cycle "
+            "(`adding a → b would create the cycle b → c → a → b`), as are self-edges and duplicates."
+        ),
     ),
     partial_update=extend_schema(
-        summary="Change an edge; moving an end is checked for cycles (curators)"
+        summary="Change an edge; moving an end is checked for cycles (curators)",
+        description="Send only the fields that change; a new end is checked for cycles like a new edge.",
     ),
-    destroy=extend_schema(summary="Remove a prerequisite edge (curators)"),
+    destroy=extend_schema(
+        summary="Remove a prerequisite edge (curators)", description="Learners' paths stop counting on it."
+    ),
 )
 class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
     queryset = Prerequisite.objects.select_related("from_topic", "to_topic").order_by("id")
@@ -115,6 +157,7 @@ class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewS
     filterset_class = filtersets.PrerequisiteFilterSet
     permission_classes = [IsCuratorOrReadOnly]
     object_name = "prerequisite"
+    location_route = "prerequisite-detail"
 
     def create_object(self, data):
         return services.prerequisite_create(**data)
@@ -127,13 +170,25 @@ class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewS
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List resources, with their topics and link health"),
-    retrieve=extend_schema(summary="One resource"),
-    create=extend_schema(summary="Add a resource and its topic links (curators)"),
-    partial_update=extend_schema(
-        summary="Change a resource; `topics`, when given, replaces its links (curators)"
+    list=extend_schema(
+        summary="List resources, with their topics and link health",
+        description=(
+            "Books, courses, papers, videos, docs and case studies, each with the topics it "
+            "serves and the health of its link (checked nightly); e.g. `?health=broken`."
+        ),
     ),
-    destroy=extend_schema(summary="Delete a resource (curators)"),
+    retrieve=extend_schema(summary="One resource", description="The resource with its topic links and link health."),
+    create=extend_schema(
+        summary="Add a resource and its topic links (curators)",
+        description="Adds the resource and links it to the topics listed in `topics`, each with a role.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a resource; `topics`, when given, replaces its links (curators)",
+        description="Send only the fields that change; `topics`, when given, replaces every link.",
+    ),
+    destroy=extend_schema(
+        summary="Delete a resource (curators)", description="Removes the resource and its topic links."
+    ),
 )
 class ResourceViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
     queryset = Resource.objects.prefetch_related(
@@ -147,6 +202,7 @@ class ResourceViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
     filterset_class = filtersets.ResourceFilterSet
     permission_classes = [IsCuratorOrReadOnly]
     object_name = "resource"
+    location_route = "resource-detail"
 
     def create_object(self, data):
         return self._reloaded(editing.resource_create(**data))

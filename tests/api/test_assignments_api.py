@@ -119,6 +119,7 @@ def test_a_mentor_assigns_goals_and_sees_the_learners_remaining_path(
     )
     assert response.status_code == 201, response.json()
     body = response.json()
+    assert response["Location"] == f"http://testserver/api/v1/assignments/{body['id']}/"
     assert body["learner"] == "alice" and body["cohort"] is None and body["created_by"] == "mentor"
     assert body["goals"] == [{"topic": "deep-learning", "title": "Deep learning", "track": "ml"}]
     assert (body["due_date"], body["note"], body["updated"]) == (

@@ -1,5 +1,8 @@
 """Who may call what: every endpoint × every persona, with the exact status expected.
 
+Every answer must also be a status the OpenAPI schema documents for that operation, and
+JSON (``api/schema/responses.py`` works out what each operation documents).
+
 Adding an endpoint? Give each of its methods a ``Row`` in the section of its area (or a
 new section added to ``MATRIX``), with any objects it needs in ``world``. The meta-test
 at the bottom walks the URL resolver and fails for any API route and method without a
@@ -7,6 +10,7 @@ row, so a new endpoint cannot ship without its permissions being written down he
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -43,7 +47,7 @@ class Row:
     method: str
     path: str  # "{name}" placeholders are filled from world.ids
     expect: dict[str, int]
-    body: dict | None = field(default=None)
+    body: dict | list | None = field(default=None)
 
     def __str__(self):
         return f"{self.method} {self.path}"
@@ -180,6 +184,13 @@ QUIZZES = [
     Row("GET", "/api/v1/me/reviews/forecast/", SIGNED_IN_200),
     # Reviewing someone else's card reads as "no such card".
     Row("POST", "/api/v1/me/reviews/", statuses(401, 201, 404, 404, 404, 404), {"card": "{alice_card}", "rating": 3}),
+    # Each item of a batch is accepted or rejected on its own: someone else's card is a rejected item.
+    Row(
+        "POST",
+        "/api/v1/me/reviews/batch/",
+        SIGNED_IN_200,
+        [{"card": "{alice_card}", "rating": 3, "reviewed_at": "2999-01-01T00:00:00Z", "client_id": "c1"}],
+    ),
     Row("GET", "/api/v1/topics/{topic}/mastery/", SIGNED_IN_200),
     Row("GET", "/api/v1/questions/", CURATOR_200),
     Row(
@@ -232,12 +243,36 @@ def world(roadmap, alice, bob, mentor, other_mentor, carol):
     [(row, persona) for row in MATRIX for persona in PERSONAS],
     ids=[f"{row} as {persona}" for row in MATRIX for persona in PERSONAS],
 )
-def test_each_persona_gets_exactly_the_expected_status(world, row, persona):
+def test_each_persona_gets_exactly_the_expected_status(world, documented, row, persona):
     body = json.dumps(row.body).replace('"{alice_card}"', str(world.ids["alice_card"])) if row.body else ""
     response = world.clients[persona].generic(
         row.method, row.path.format(**world.ids), body, content_type="application/json"
     )
     assert response.status_code == row.expect[persona], response.content[:500]
+    assert response.status_code == 204 or row in DOCS or response["Content-Type"].startswith("application/json")
+    operation = (_schema_path(row), row.method.lower())
+    if row not in DOCS:  # the schema, the docs page and the catch-all are not operations
+        assert str(response.status_code) in documented[operation], f"{row}: {response.status_code} not in the schema"
+
+
+@pytest.fixture(scope="module")
+def documented(django_db_blocker):
+    """The statuses the OpenAPI schema documents for each (path, method)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (path, method): set(operation["responses"])
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def _schema_path(row: Row) -> str:
+    """The row's path as the schema spells it: ``/api/v1/topics/{slug}/`` (``pk`` is ``id``)."""
+    route = resolve(row.path.format(**_SAMPLE_IDS)).route
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + ("id" if m[1] == "pk" else m[1]) + "}", route)
 
 
 # --- The matrix covers the whole API --------------------------------------------------------

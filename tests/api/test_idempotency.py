@@ -29,6 +29,7 @@ def test_a_resent_create_returns_the_first_response_and_creates_nothing_more(as_
 
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
+    assert first["Location"] == again["Location"] == "http://testserver/api/v1/topics/probability/"
     assert again["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first
     assert Topic.objects.filter(slug="probability").count() == 1

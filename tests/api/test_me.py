@@ -1,12 +1,18 @@
 """/me/: a learner's profile, progress, finished resources, activity calendar and stats."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from progress import services
 from progress.models import Activity, ActivityKind, LearnerProfile, ResourceProgress, TopicProgress
+from tests.api.conftest import client_for
+from tests.factories import TopicFactory, TrackFactory, UserFactory
 
 
 def test_a_learner_reads_their_profile(as_alice):
@@ -276,3 +282,97 @@ def test_notes_must_be_text(as_alice, roadmap):
 
     assert response.status_code == 400
     assert response.json() == {"notes": ["Not a valid string."]}
+
+
+ZONES = ["UTC", "Pacific/Auckland", "America/Los_Angeles"]
+STATUSES = ["not_started", "in_progress", "done", "skipped"]
+
+
+@st.composite
+def learners_progress(draw):
+    """A small roadmap (hours per topic, grouped in tracks) and 2-4 learners, each with a
+    time zone and, per topic, a status set some days ago."""
+    tracks = draw(
+        st.lists(st.lists(st.integers(1, 60), min_size=0, max_size=4), min_size=1, max_size=3)
+    )
+    topic_count = sum(len(hours) for hours in tracks)
+    learner = st.tuples(
+        st.sampled_from(ZONES),
+        st.lists(
+            st.tuples(st.sampled_from(STATUSES), st.integers(0, 9)),
+            min_size=topic_count,
+            max_size=topic_count,
+        ),
+    )
+    return tracks, draw(st.lists(learner, min_size=2, max_size=4))
+
+
+def expected_stats(*, tracks, topics, rows, zone, now):
+    """me/stats worked out directly from one learner's own rows, with no database."""
+    known = {topic for topic, (status, _) in rows.items() if status in ("done", "skipped")}
+    hours = {
+        status: sum(topic.hours for topic, (s, _) in rows.items() if s == status)
+        for status in ("done", "skipped")
+    }
+    total = sum(topic.hours for topic in topics)
+    days = {at.astimezone(zone).date() for status, at in rows.values() if status != "not_started"}
+    today = now.astimezone(zone).date()
+    current, day = 0, today if today in days else today - timedelta(days=1)
+    while day in days:
+        current, day = current + 1, day - timedelta(days=1)
+    longest = 0
+    for first in days - {day + timedelta(days=1) for day in days}:
+        run = 0
+        while first + timedelta(days=run) in days:
+            run += 1
+        longest = max(longest, run)
+    return {
+        "tracks": [
+            {
+                "track": track.slug,
+                "title": track.title,
+                "done": len([t for t in topics if t.track == track and t in known]),
+                "total": len([t for t in topics if t.track == track]),
+            }
+            for track in tracks
+        ],
+        "streak": {"current": current, "longest": longest},
+        "hours": {"done": hours["done"], "remaining": total - hours["done"] - hours["skipped"]},
+    }
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(world=learners_progress())
+def test_every_figure_of_stats_counts_only_the_callers_own_rows(db, world):
+    track_hours, learners = world
+    now = timezone.now()
+    with transaction.atomic():
+        tracks = [
+            TrackFactory(slug=f"track-{i}", title=f"Track {i}", position=i)
+            for i in range(len(track_hours))
+        ]
+        topics = [
+            TopicFactory(slug=f"t-{i}-{j}", track=track, hours=hours)
+            for i, (track, hours_list) in enumerate(zip(tracks, track_hours, strict=True))
+            for j, hours in enumerate(hours_list)
+        ]
+        people = []
+        for n, (zone, moves) in enumerate(learners):
+            learner = UserFactory(username=f"learner{n}")
+            LearnerProfile.objects.filter(user=learner).update(time_zone=zone)
+            rows = {}
+            for topic, (status, days_ago) in zip(topics, moves, strict=True):
+                at = now - timedelta(days=days_ago, hours=n)
+                services.topic_status_set(learner=learner, topic=topic, status=status, at=at)
+                rows[topic] = (status, at)
+            people.append((learner, ZoneInfo(zone), rows))
+
+        for learner, zone, rows in people:
+            stats = client_for(learner).get("/api/v1/me/stats/").json()
+
+            assert stats == expected_stats(
+                tracks=tracks, topics=topics, rows=rows, zone=zone, now=now
+            ), learner.username
+        transaction.set_rollback(True)

@@ -305,3 +305,51 @@ def test_non_curators_cannot_edit_and_are_told_why(request, roadmap, client):
     assert response.status_code == 403
     assert response.json() == {"detail": "Only curators can edit the roadmap."}
     assert Topic.objects.get(slug="calculus").title == "Calculus"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "location"),
+    [
+        ("/api/v1/topics/", {"slug": "probability", "title": "Probability", "track": "math", "hours": 20},
+         "/api/v1/topics/probability/"),
+        ("/api/v1/prerequisites/", {"from_topic": "linear-algebra", "to_topic": "deep-learning", "reason": "Tensors."},
+         "/api/v1/prerequisites/{id}/"),
+        ("/api/v1/resources/", {"slug": "r", "title": "R", "kind": "book"}, "/api/v1/resources/{id}/"),
+    ],
+)  # fmt: skip
+def test_a_create_says_where_the_new_object_is(as_carol, roadmap, path, body, location):
+    response = as_carol.post(path, body)
+
+    assert response.status_code == 201
+    assert response["Location"] == "http://testserver" + location.format(id=response.json().get("id"))
+    assert as_carol.get(response["Location"]).json() == response.json()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://bücher.example/", "is not an http(s) URL in ASCII"),
+        ("ftp://files.example.org/book.pdf", "is not an http(s) URL in ASCII"),
+        ("https://example.org/a b", "is not an http(s) URL in ASCII"),
+    ],
+)
+def test_a_resource_link_must_be_an_ascii_http_url(as_carol, roadmap, url, message):
+    response = as_carol.post("/api/v1/resources/", {"slug": "r", "title": "R", "kind": "book", "url": url})
+
+    assert response.status_code == 400
+    assert message in response.json()["url"][0]
+
+
+def test_a_link_stored_with_a_unicode_host_is_shown_as_a_uri(anonymous, roadmap):
+    roadmap.book.url = "https://bücher.example/straße"
+    roadmap.book.save()
+
+    body = anonymous.get(f"/api/v1/resources/{roadmap.book.pk}/").json()
+
+    assert body["url"] == "https://xn--bcher-kva.example/stra%C3%9Fe"
+
+
+def test_a_resource_without_a_link_has_an_empty_url(as_carol, roadmap):
+    body = as_carol.post("/api/v1/resources/", {"slug": "r", "title": "R", "kind": "book"}).json()
+
+    assert (body["url"], body["suggested_url"]) == ("", "")

@@ -78,3 +78,10 @@ def test_seed_demo_refuses_to_run_in_production():
     result = manage("seed_demo", **PRODUCTION)
     assert result.returncode != 0
     assert "refuses to run in production" in result.stderr
+
+
+@pytest.mark.parametrize(("env", "trusted"), [({}, "False"), ({"USE_X_FORWARDED_HOST": "true"}, "True")])
+def test_trusting_x_forwarded_host_is_a_setting_off_by_default(env, trusted):
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.USE_X_FORWARDED_HOST)", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == trusted

@@ -5,6 +5,7 @@ config/urls.py and api/urls.py do.
 """
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import include, path
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 DUE = "/api/v1/me/reviews/due/"
 SUBMIT = "/api/v1/me/reviews/"
+BATCH = "/api/v1/me/reviews/batch/"
 FORECAST = "/api/v1/me/reviews/forecast/"
 
 
@@ -157,6 +159,45 @@ def test_a_review_dated_in_the_future_is_refused(alice):
     assert "is in the future" in response.json()["reviewed_at"][0]
 
 
+@pytest.mark.parametrize("naive", ["2026-11-21T09:30:00", "2026-11-21 09:30"])
+def test_a_review_time_without_an_offset_is_refused_naming_the_field(alice, naive):
+    card = enrolled(alice)
+
+    response = client_for(alice).post(
+        SUBMIT, {"card": card.pk, "rating": 3, "reviewed_at": naive}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "reviewed_at": [
+            "reviewed_at must include a time zone offset, e.g. 2026-11-21T09:30:00+13:00 or "
+            "2026-11-21T09:30:00Z."
+        ]
+    }
+    assert not ReviewLog.objects.exists()
+
+
+def test_an_offline_review_without_an_offset_is_rejected_and_the_others_applied(alice):
+    card = enrolled(alice)
+    # A phone in Auckland (UTC+13) reviewed 20 seconds ago by its own clock.
+    auckland = timezone.now().astimezone(ZoneInfo("Pacific/Auckland")) - timedelta(seconds=20)
+    batch = [
+        {"card": card.pk, "rating": 3, "reviewed_at": auckland.isoformat(), "client_id": "a"},
+        {
+            "card": card.pk,
+            "rating": 3,
+            "reviewed_at": auckland.replace(tzinfo=None).isoformat(),
+            "client_id": "b",
+        },
+    ]
+
+    results = client_for(alice).post(SUBMIT, batch, format="json").json()["results"]
+
+    assert [r["status"] for r in results] == ["applied", "rejected"]
+    assert "must include a time zone offset" in results[1]["errors"]["reviewed_at"][0]
+    assert ReviewLog.objects.get().reviewed_at == auckland
+
+
 def test_someone_elses_card_is_not_found(alice, bob):
     card = enrolled(bob)
 
@@ -231,6 +272,41 @@ def test_a_batch_item_that_is_not_a_review_is_rejected_on_its_own(alice):
 
     assert [r["status"] for r in body["results"]] == ["applied", "rejected"]
     assert list(body["results"][1]["errors"]) == ["detail"]
+
+
+def test_a_batch_has_its_own_operation_and_a_lone_review_its_own(alice):
+    card = enrolled(alice)
+    at = timezone.now().isoformat()
+    review = {"card": card.pk, "rating": 3, "reviewed_at": at, "client_id": "one"}
+
+    batch = client_for(alice).post(BATCH, [review], format="json")
+    not_a_list = client_for(alice).post(BATCH, review, format="json")
+    resent_to_single = client_for(alice).post(SUBMIT, review, format="json")
+
+    assert batch.status_code == 200
+    assert [r["status"] for r in batch.json()["results"]] == ["applied"]
+    assert not_a_list.status_code == 400
+    assert not_a_list.json() == {"detail": "send a list of reviews (one review alone goes to me/reviews/)"}
+    assert (resent_to_single.status_code, resent_to_single.json()["status"]) == (200, "duplicate")
+    assert ReviewLog.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("reviewed_at", "an offline review needs the time it was made"),
+        ("client_id", "an offline review needs a client_id, so a resend is not applied twice"),
+    ],
+)
+def test_a_batch_review_needs_its_time_and_client_id(alice, missing, message):
+    card = enrolled(alice)
+    review = {"card": card.pk, "rating": 3, "reviewed_at": timezone.now().isoformat(), "client_id": "x"}
+    del review[missing]
+
+    results = client_for(alice).post(BATCH, [review], format="json").json()["results"]
+
+    assert results[0]["status"] == "rejected"
+    assert results[0]["errors"] == {missing: [message]}
 
 
 # --- Forecast and mastery --------------------------------------------------------------------
@@ -309,6 +385,7 @@ def test_curators_create_edit_and_delete_questions(carol):
         format="json",
     )
     url = f"/api/v1/questions/{created.json()['id']}/"
+    assert created["Location"] == f"http://testserver{url}"
     edited = api.patch(url, {"answer": "cos(x)"}, format="json")
     deleted = api.delete(url)
 

@@ -49,6 +49,26 @@ def test_the_dashboard_shows_progress_per_track_streak_and_hours(client, alice):
     assert "/topics/linear-algebra/" not in in_progress
 
 
+def test_hours_left_count_only_the_learners_own_progress(client, alice, bob):
+    math = TrackFactory(slug="math", title="Mathematics", position=1)
+    la, calc, prob = (
+        TopicFactory(track=math, slug=s, hours=h)
+        for s, h in (("linear-algebra", 20), ("calculus", 30), ("probability", 25))
+    )
+    for topic in (la, calc):  # another learner's rows on the same topics
+        services.topic_status_set(learner=bob, topic=topic, status="in_progress")
+    services.topic_status_set(learner=alice, topic=la, status="done")
+    client.force_login(alice)
+
+    page = dashboard(client)
+
+    assert (
+        '<span class="figure">20</span> h <span class="meta">studied (topics done)</span>' in page
+    )
+    assert '<span class="figure">55</span> h <span class="meta">left on the roadmap</span>' in page
+    assert 'aria-label="Mathematics: 1 of 3 topics done"' in page
+
+
 def test_the_calendar_counts_activity_per_day_in_the_learners_time_zone(client, alice):
     LearnerProfile.objects.filter(user=alice).update(time_zone="Pacific/Auckland")
     topic = TopicFactory()
