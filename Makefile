@@ -42,6 +42,7 @@ run: install var
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml --only-if-empty
 	@$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo_reviews
 	@echo
 	@echo "Pathwise is starting at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, API docs: http://$(HOST):$(PORT)/api/v1/docs/)"
 	@echo "Press Ctrl-C to stop the web app, the worker and beat."
@@ -55,9 +56,14 @@ test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
 	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not contract and not failure and not schemathesis" $(PYTEST_ARGS)
 
-## Browser tests (Playwright + Debian's Chromium); .ci/run installs chromium first.
-test-browser: install-dev
+## Browser tests (Playwright + Debian's Chromium, axe-core from npm); .ci/run installs chromium first.
+BROWSER_JS := tests/browser/js
+test-browser: install-dev $(BROWSER_JS)/node_modules/.installed
 	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+$(BROWSER_JS)/node_modules/.installed: $(BROWSER_JS)/package-lock.json
+	npm ci --prefix $(BROWSER_JS) --no-audit --no-fund --loglevel=error
+	@touch $@
 
 ## A real Celery worker process on Redis (CELERY_BROKER_URL must point at Redis).
 test-worker: install-dev

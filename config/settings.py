@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "csp",
@@ -95,10 +96,13 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The pages' own filters (markdown, day...) in every template without a {% load %}.
+            "builtins": ["web.templatetags.roadmap_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.notices",
             ],
         },
     }
@@ -152,8 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "roadmap:track-list"
+LOGIN_REDIRECT_URL = "home"  # each role lands where it works (web.home.views.home)
+LOGOUT_REDIRECT_URL = "roadmap:map"
 # Failed logins (django-axes with progress.lockout): after LOGIN_FAILURE_LIMIT failures for
 # one username from one client address, or LOGIN_FAILURE_LIMIT_PER_ADDRESS from one address
 # for any usernames, further attempts are refused — before any password is checked — until
@@ -172,9 +176,8 @@ AXES_LOCKOUT_CALLABLE = "progress.lockout.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
-# The proxies in front of the app, whose X-Forwarded-For is believed (progress.clients):
-# empty = none (the peer is the client), a count ("1"), or networks ("172.30.0.0/24").
-# Every use of a client address — lockouts, throttles — follows it.
+# Proxies whose X-Forwarded-For is believed (progress.clients): empty = none, a count ("1") or
+# networks ("172.30.0.0/24"); every client-address use (lockouts, throttles) follows it.
 TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 # --- I18N ----------------------------------------------------------------------------------
@@ -249,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI and Redoc are served from the app's own static files (drf-spectacular-sidecar):
+    # the docs work offline and load nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "kind" or "status" field; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
@@ -296,12 +304,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ----------------------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"
-# Redis hands a task that a worker took but never acknowledged (tasks are acked late, after
-# they finish) to another worker after this many seconds. It must outlast the longest task
-# (the monthly FSRS fit: 1,900 s hard limit), or a slow task would run twice at once;
-# tests/config/test_celery_settings.py checks every task against it. A worker killed
-# mid-task has its task redelivered after it; reminders and link checks also recover
-# sooner on their own (quizzes.reminders, roadmap.links.store).
+# Redis redelivers a task taken but not acknowledged (acks are late) after this many seconds:
+# above the longest task's hard limit (1,900 s), or a slow task runs twice at once (checked by
+# tests/config/test_celery_settings.py). Reminders and link checks recover sooner on their own.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -316,8 +321,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-# A reminder claimed this long ago and not sent belongs to a worker that died: it is
-# delivered again (quizzes.reminders). Far above one delivery (one SMTP send).
+# A reminder claimed this long ago and not sent is delivered again (quizzes.reminders).
 REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 300)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -369,9 +373,8 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
-# Content-Security-Policy on every response (django-csp): scripts, styles and everything else
-# only from this site, no inline script anywhere. The API docs page alone adds the CDN its
-# Swagger UI comes from (api/urls.py).
+# Content-Security-Policy on every response (django-csp): everything from this site only, no
+# inline script anywhere (the API docs pages add an inline style, api/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

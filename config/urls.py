@@ -21,8 +21,10 @@ urlpatterns = [
     re_path(r"^api/", NotFoundView.as_view()),
     path("paths/", include("web.paths.urls")),
     path("reviews/", include("web.reviews.urls")),
+    path("", include("web.home.urls")),
     path("", include("web.accounts.urls")),
     path("", include("web.tracking.urls")),
     path("", include("web.mentoring.urls")),
+    path("", include("web.curation.urls")),
     path("", include("web.roadmap.urls")),
 ]

@@ -199,3 +199,34 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.learner} {self.kind} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class LearningPlan(models.Model):
+    """The goals a learner saved from the planner (or the first-run flow), one set per learner.
+
+    ``graph_version`` is the roadmap version the plan was computed on; when the roadmap has
+    moved since, the learner is told (see ``quizzes.notices``).
+    """
+
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan")
+    goals = models.JSONField(default=list, help_text="Topic slugs, or track:<slug> for a whole track.")
+    include_recommended = models.BooleanField(default=False)
+    graph_version = models.PositiveBigIntegerField()
+    saved_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"plan of {self.learner}"
+
+
+class NoticeDismissal(models.Model):
+    """A notice in the header that a learner dismissed, by its key (``assignment:12``...)."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80)
+    dismissed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learner", "key"], name="notice_dismissed_once")]
+
+    def __str__(self):
+        return f"{self.learner} dismissed {self.key}"

@@ -19,7 +19,7 @@ from progress.models import (
     User,
 )
 from roadmap.models import GraphVersion, Topic, Track
-from roadmap.selectors import graph_version, topic_detail
+from roadmap.selectors import graph_version, roadmap_graph, topic_detail
 
 
 def profile_for(user: User) -> LearnerProfile:
@@ -185,11 +185,18 @@ def topics_in_progress(*, learner: User) -> QuerySet[TopicProgress]:
 
 def tracks_with_status(*, learner: User | None) -> list[Track]:
     """Every track with its topics (as ``topics_with_status`` annotates them, but with
-    ``learner_status`` a ``TopicStatus``, so pages can show its label) in two queries."""
-    topics = topics_with_status(learner=learner).order_by("level", "slug")
-    tracks = list(Track.objects.prefetch_related(Prefetch("topics", queryset=topics)))
+    ``learner_status`` a ``TopicStatus``, so pages can show its label) in two queries, plus
+    the graph version. A track's topics come by depth in the graph, then title, as ``topics``.
+    """
+    graph, _ = roadmap_graph()
+    nodes = graph.nodes
+    tracks = list(Track.objects.prefetch_related(Prefetch("topics", queryset=topics_with_status(learner=learner))))
     for track in tracks:
-        for topic in track.topics.all():
+        track.ordered_topics = sorted(
+            track.topics.all(),
+            key=lambda t: (nodes[t.slug]["depth"] if t.slug in nodes else 0, t.title.casefold()),
+        )
+        for topic in track.ordered_topics:
             status = topic.learner_status
             topic.learner_status = TopicStatus(status) if status else None
     return tracks

@@ -142,3 +142,23 @@ def unreachable_from(graph: nx.DiGraph, roots: Iterable[str]) -> set[str]:
             reached.add(root)
             reached |= nx.descendants(graph, root)
     return set(graph) - reached
+
+
+def topic_depths(graph: nx.DiGraph) -> dict[str, int]:
+    """Return each topic's depth: the most prerequisite edges on a chain leading to it.
+
+    Starting points (no prerequisites) have depth 0. Every edge counts, required or
+    recommended, so a topic always sits deeper than anything it builds on. Pages order
+    a track's topics by depth, then title, so they read in an order one can learn them.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("algebra", "calculus"), ("calculus", "optimisation"), ("algebra", "optimisation")])
+    >>> G.add_node("logic")
+    >>> topic_depths(G)
+    {'algebra': 0, 'calculus': 1, 'logic': 0, 'optimisation': 2}
+    """
+    depths: dict[str, int] = {}
+    for topic in nx.lexicographical_topological_sort(graph):
+        depths[topic] = max((depths[p] + 1 for p in graph.predecessors(topic)), default=0)
+    return depths

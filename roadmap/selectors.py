@@ -4,11 +4,13 @@ import hashlib
 import threading
 
 import networkx as nx
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 
-from roadmap.models import GraphVersion, Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.graph import topic_depths
+from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource
 
 # The database's name is part of the key: two local databases (a demo, a test run) may share
 # the file cache and sit at the same version number with different roadmaps.
@@ -25,8 +27,8 @@ def graph_version() -> int:
 def build_roadmap_graph() -> nx.DiGraph:
     """Build the roadmap DiGraph from the database in three queries.
 
-    Nodes are topic slugs with ``title``, ``hours``, ``track``, ``level`` and
-    ``resources`` (core first); edges carry ``kind`` and ``reason``.
+    Nodes are topic slugs with ``title``, ``hours``, ``track``, ``level``, ``depth`` (see
+    ``roadmap.graph.topic_depths``) and ``resources`` (core first); edges carry ``kind`` and ``reason``.
     ``graph.graph["tracks"]`` maps each track slug that has topics to its ``title`` and
     ``topics`` (slugs), tracks in roadmap order, so track goals need no query of their own.
     Retired topics and their edges are left out: no path, ready list or goal reaches them.
@@ -71,6 +73,7 @@ def build_roadmap_graph() -> nx.DiGraph:
         )
     for _, data in graph.nodes(data=True):
         data["resources"].sort(key=lambda r: r["role"] != "core")
+    nx.set_node_attributes(graph, topic_depths(graph), "depth")
     return graph
 
 
@@ -104,12 +107,6 @@ def forget_cached_graph() -> None:
     _local.graph = None
 
 
-def tracks_with_topics() -> QuerySet[Track]:
-    return Track.objects.prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.live().order_by("level", "slug"))
-    )
-
-
 def topic_detail(*, slug: str) -> Topic:
     """A topic with its edges and resources loaded (constant number of queries)."""
     return (
@@ -134,3 +131,36 @@ def topic_detail(*, slug: str) -> Topic:
 
 def resources_for_export() -> QuerySet[Resource]:
     return Resource.objects.order_by("slug")
+
+
+#: Link health that asks for a curator's attention, worst first.
+ATTENTION_HEALTH = ["broken", "dns-error", "tls-error", "connection-error", "redirected", "timeout", "blocked"]
+
+
+def link_health_report(*, history: int = 5) -> dict:
+    """Resources whose link needs a curator (broken, moved, unreachable...), worst first,
+    each with its last ``history`` checks as ``recent_checks``; the last run; counts per
+    health. Three queries."""
+    rank = Case(*(When(health=h, then=Value(i)) for i, h in enumerate(ATTENTION_HEALTH)), output_field=IntegerField())
+    checks = LinkCheck.objects.order_by("-checked_at", "-id")
+    resources = (
+        Resource.objects.filter(health__in=ATTENTION_HEALTH)
+        .annotate(rank=rank)
+        .order_by("rank", "title")
+        .prefetch_related(
+            Prefetch("link_checks", queryset=checks[:history], to_attr="recent_checks"),
+            Prefetch("topic_resources", queryset=TopicResource.objects.select_related("topic")),
+        )
+    )
+    rows = list(resources)
+    counts = dict(Resource.objects.order_by().values_list("health").annotate(n=Count("id")))
+    return {"resources": rows, "counts": counts, "last_run": LinkCheckRun.objects.order_by("-started_at").first()}
+
+
+def recent_edits(*, limit: int = 15) -> list:
+    """The latest changes curators made to the roadmap in the admin, newest first."""
+    return list(
+        LogEntry.objects.filter(content_type__app_label="roadmap")
+        .select_related("user", "content_type")
+        .order_by("-action_time")[:limit]
+    )

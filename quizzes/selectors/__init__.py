@@ -1,7 +1,8 @@
 """Reads for reviews, one module per sub-domain; import the public names from here.
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
-siblings spread, answer-button previews; ``memory`` — the forecast, mastery per topic and
+siblings spread, answer-button previews; ``session`` — a review session: what comes
+next, what is left, the summary; ``memory`` — the forecast, mastery per topic and
 the review log for the optimiser; ``learners`` — which learners the background jobs visit.
 """
 
@@ -16,6 +17,9 @@ from quizzes.selectors.memory import (
     TopicMastery,
     cards_by_topic,
     due_forecast,
+    mastery_by_track,
+    retention_by_week,
+    review_history,
     review_rows,
     topic_mastery,
 )
@@ -34,8 +38,20 @@ from quizzes.selectors.queue import (
     scheduler_settings_for,
     spread_siblings,
 )
+from quizzes.selectors.session import (
+    LEARN_AHEAD,
+    SessionQueue,
+    SessionSummary,
+    session_queue,
+    session_summary,
+)
 
 __all__ = [
+    "LEARN_AHEAD",
+    "SessionQueue",
+    "SessionSummary",
+    "session_queue",
+    "session_summary",
     "ButtonPreview",
     "DailyCounts",
     "DueQueue",
@@ -47,6 +63,9 @@ __all__ = [
     "due_cards",
     "due_count",
     "due_forecast",
+    "mastery_by_track",
+    "retention_by_week",
+    "review_history",
     "due_queue",
     "learners_due_reminder",
     "learners_with_progress",

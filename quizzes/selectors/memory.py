@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
 
 from progress.models import TopicProgress, TopicStatus, User
@@ -16,7 +16,7 @@ from quizzes import mastery as mastery_rules
 from quizzes import scheduler
 from quizzes.models import CardState, ReviewLog
 from quizzes.selectors.queue import active_cards, local_day, midnight, scheduler_settings_for
-from roadmap.models import Topic
+from roadmap.models import Topic, Track
 
 
 def due_forecast(*, learner: User, now: datetime, days: int) -> list[dict]:
@@ -112,3 +112,59 @@ def review_rows(*, learner_id: int, until: datetime) -> list[tuple[int, int, dat
         .order_by("reviewed_at", "id")
         .values_list("card_id", "rating", "reviewed_at")
     )
+
+
+def review_history(*, learner: User, start: date, end: date) -> list[dict]:
+    """Reviews per local day in [start, end]: ``{"date", "reviews", "again"}`` for every day."""
+    zone = profile_for(learner).zone
+    rows = (
+        ReviewLog.objects.filter(learner=learner)
+        .annotate(day=TruncDate("reviewed_at", tzinfo=zone))
+        .filter(day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(n=Count("id"), again=Count("id", filter=Q(rating=1)))
+        .order_by()
+    )
+    counts = {row["day"]: (row["n"], row["again"]) for row in rows}
+    days = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        reviews, again = counts.get(day, (0, 0))
+        days.append({"date": day, "reviews": reviews, "again": again})
+    return days
+
+
+def retention_by_week(days: Sequence[dict]) -> list[dict]:
+    """Share of reviews recalled (not Again) per 7-day block of ``review_history`` rows.
+
+    >>> from datetime import date
+    >>> rows = [{"date": date(2026, 1, d), "reviews": 4, "again": 1 if d == 1 else 0} for d in range(1, 15)]
+    >>> [(w["start"].day, w["reviews"], w["retention"]) for w in retention_by_week(rows)]
+    [(1, 28, 0.964), (8, 28, 1.0)]
+    """
+    weeks = []
+    for i in range(0, len(days), 7):
+        block = days[i : i + 7]
+        reviews = sum(d["reviews"] for d in block)
+        again = sum(d["again"] for d in block)
+        weeks.append({"start": block[0]["date"], "end": block[-1]["date"], "reviews": reviews,
+                      "retention": round((reviews - again) / reviews, 3) if reviews else None})  # fmt: skip
+    return weeks
+
+
+def mastery_by_track(*, learner: User) -> list[dict]:
+    """The learner's mean mastery per track over the topics that have one (``None`` where
+    none has), with how many topics it covers; tracks in roadmap order."""
+    rows = (
+        TopicProgress.objects.filter(learner=learner, mastery__isnull=False)
+        .values("topic__track__slug")
+        .annotate(mean=Avg("mastery"), topics=Count("id"))
+        .order_by()
+    )
+    by_track = {row["topic__track__slug"]: row for row in rows}
+    return [
+        {"track": track.slug, "title": track.title,
+         "mastery": round(by_track[track.slug]["mean"], 3) if track.slug in by_track else None,
+         "topics": by_track[track.slug]["topics"] if track.slug in by_track else 0}  # fmt: skip
+        for track in Track.objects.order_by("position")
+    ]

@@ -155,6 +155,7 @@ COHORTS = [
 DOCS = [
     Row("GET", "/api/v1/schema/", EVERYONE_200),
     Row("GET", "/api/v1/docs/", EVERYONE_200),
+    Row("GET", "/api/v1/redoc/", EVERYONE_200),
     Row("GET", "/api/v1/no-such-endpoint/", statuses(404, 404, 404, 404, 404, 404)),
 ]
 

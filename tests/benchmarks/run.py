@@ -13,6 +13,7 @@ BENCHMARKS = [
     ("Path engine (NetworkX)", "tests.benchmarks.bench_paths"),
     ("Link checker (politeness ceiling)", "tests.benchmarks.bench_linkcheck"),
     ("Reviews and due queue (PostgreSQL)", "tests.benchmarks.bench_quizzes"),
+    ("Roadmap picture layout (ELK in Chromium)", "tests.benchmarks.bench_map_layout"),
 ]
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 

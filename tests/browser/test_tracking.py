@@ -128,7 +128,7 @@ def test_a_learner_tracks_a_topic_in_place_and_sees_it_on_the_dashboard(
     if screenshot_dir:
         page.screenshot(path=screenshot_dir / "pathwise-topic.png", full_page=True)
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("link", name="Progress").click()
 
     today = selectors.local_today(learner=alice).isoformat()
     expect(page.locator(f'td[title="3 activities on {today}"]')).to_have_count(1)

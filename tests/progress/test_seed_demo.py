@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from progress.models import Cohort, TopicProgress, User
+from progress.models import Assignment, Cohort, LearningPlan, TopicProgress, User
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def roadmap_topics():
     for slug in ("python", "numpy", "pandas", "linear-algebra", "calculus", "probability-and-statistics",
-                 "gradient-descent", "linear-regression", "neural-networks", "backpropagation", "attention"):
+                 "gradient-descent", "linear-regression", "neural-networks", "backpropagation", "attention",
+                 "transformers", "large-language-models"):
         TopicFactory(slug=slug)
 
 
@@ -32,6 +33,15 @@ def test_its_learners_are_at_different_stages(roadmap_topics):
         for name in ("ada", "grace", "alan")
     }
     assert done["ada"] < done["grace"] < done["alan"]
+
+
+def test_its_learners_have_goals_and_an_assignment_from_their_mentor(roadmap_topics):
+    call_command("seed_demo")
+
+    goals = dict(LearningPlan.objects.values_list("learner__username", "goals"))
+    assert goals == {"grace": ["transformers"], "alan": ["large-language-models"]}  # ada is left to choose
+    assignment = Assignment.objects.get()
+    assert (assignment.cohort.name, assignment.created_by.username) == ("Autumn cohort", "maya")
 
 
 def test_running_it_twice_creates_nothing_new(roadmap_topics):

@@ -13,7 +13,7 @@ from web.accounts.forms import ProfileForm, SignUpForm
 
 def signup(request):
     if request.user.is_authenticated:
-        return redirect("dashboard")
+        return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -31,10 +31,8 @@ def signup(request):
                 form.add_error(field if field in form.fields else None, problems)
         else:
             login(request, user)
-            messages.success(
-                request, f"Welcome to Pathwise, {user.username}! Pick a topic to start."
-            )
-            return redirect("dashboard")
+            messages.success(request, f"Welcome to Pathwise, {user.username}! Three questions, and you have a plan.")
+            return redirect("welcome")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -18,6 +18,7 @@ from progress import assignments, mentoring, planning, selectors
 from progress.models import Assignment, Cohort, User
 from web.htmx import login_required_htmx
 from web.mentoring.forms import AssignmentForm
+from web.templatetags.roadmap_tags import day
 from web.tracking.views import progress_overview
 
 
@@ -178,7 +179,7 @@ def mentor_assignment_create(request, cohort_id):
     whom = learner.username if learner else cohort.name
     labels = form.goal_labels()
     goals = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
-    message = f"Assigned {goals} to {whom}, due {assignment.due_date:%Y-%m-%d}."
+    message = f"Assigned {goals} to {whom}, due {day(assignment.due_date)}."
     return _after_assignment_change(request, cohort, message)
 
 
@@ -201,5 +202,5 @@ def mentor_assignment_delete(request, cohort_id, assignment_id):
         return render(request, "progress/mentor_assignment_delete.html", context)
     assignments.assignment_delete(assignment=assignment, deleted_by=request.user)
     whom = assignment.learner.username if assignment.learner_id else cohort.name
-    message = f"Removed the assignment for {whom} due {assignment.due_date:%Y-%m-%d}."
+    message = f"Removed the assignment for {whom} due {day(assignment.due_date)}."
     return _after_assignment_change(request, cohort, message)

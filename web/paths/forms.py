@@ -1,14 +1,15 @@
-"""The planner's form: goals (topics and whole tracks), what is known, weekly hours."""
+"""The planner's form: goals (topics and whole tracks, type-ahead), what is known, weekly hours."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from progress.planning import MAX_GOALS, MAX_KNOWN, TRACK_PREFIX
+from progress.planning import MAX_KNOWN
+from web.goals import GoalsField
 
 
 class PathForm(forms.Form):
-    goals = forms.MultipleChoiceField(
-        label="Goals", help_text="Topics, or whole tracks. Hold Ctrl (⌘ on a Mac) to pick several."
+    goals = GoalsField(
+        label="Goals", help_text="Type a topic or a track and pick it from the suggestions; add as many as you like."
     )
     known = forms.MultipleChoiceField(
         label="Topics you already know", required=False, widget=forms.CheckboxSelectMultiple
@@ -26,21 +27,14 @@ class PathForm(forms.Form):
 
     def __init__(self, *args, options: list[dict], signed_in: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        tracks = [(TRACK_PREFIX + t["track"], f"{t['title']} (whole track)") for t in options]
-        topics = [(t["title"], [(x["topic"], x["title"]) for x in t["topics"]]) for t in options]
-        self.fields["goals"].choices = [("Tracks", tracks), *topics]
-        self.fields["goals"].widget.attrs["size"] = 12
+        self.fields["goals"].set_options(options)
         if signed_in:
             del self.fields["known"]
         else:
-            self.fields["known"].choices = topics
+            self.fields["known"].choices = [
+                (t["title"], [(x["topic"], x["title"]) for x in t["topics"]]) for t in options
+            ]
             del self.fields["needs_review_as_unknown"]
-
-    def clean_goals(self):
-        goals = self.cleaned_data["goals"]
-        if len(goals) > MAX_GOALS:
-            raise ValidationError(f"Pick at most {MAX_GOALS} goals.")
-        return goals
 
     def clean_known(self):
         known = self.cleaned_data["known"]

@@ -6,4 +6,5 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("", views.review, name="review"),
+    path("undo/", views.review_undo, name="undo"),
 ]

@@ -5,6 +5,7 @@ from web.roadmap import views
 app_name = "roadmap"
 
 urlpatterns = [
-    path("", views.track_list, name="track-list"),
+    path("roadmap/", views.roadmap_map, name="map"),
+    path("roadmap/list/", views.track_list, name="track-list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
 ]

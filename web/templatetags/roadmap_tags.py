@@ -25,3 +25,33 @@ def render_markdown_inline(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)  # noqa: S308  (already sanitised by render_markdown)
+
+
+@register.filter(name="get_item")
+def get_item(mapping: dict, key):
+    """``mapping[key]`` in a template (state labels by state)."""
+    return mapping.get(key, "")
+
+
+#: The one date format of the pages: "7 Dec 2026".
+DAY_FORMAT = "j M Y"
+
+
+@register.filter(name="day")
+def day(value) -> str:
+    """A date (or an ISO date string) in the pages' one format, "7 Dec 2026"."""
+    from datetime import date
+
+    from django.utils.dateformat import format as date_format
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return date_format(value, DAY_FORMAT)
+
+
+@register.filter(name="chips")
+def chips(bound_field) -> list[tuple[str, str]]:
+    """The goals a bound ``web.goals.GoalsField`` holds, as ``(slug, label)`` chips."""
+    return bound_field.field.picked(bound_field.value() or [])

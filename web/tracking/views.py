@@ -5,20 +5,26 @@ the topic page's partial it changed, or a plain form post with a redirect back t
 topic (post/redirect/get), so the page works without JavaScript.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from progress import selectors, services
 from progress.calendar import activity_calendar, calendar_start
 from progress.models import TopicStatus, User
+from quizzes import selectors as quiz_selectors
 from roadmap import selectors as roadmap_selectors
 from roadmap.models import Topic, TopicResource
+from web import charts
 from web.htmx import login_required_htmx
 from web.roadmap.views import render_topic
+from web.templatetags.roadmap_tags import day
 from web.tracking.forms import NotesForm
 
 
@@ -36,9 +42,33 @@ def progress_overview(learner: User) -> dict:
     }
 
 
+CHART_DAYS = 30
+HISTORY_DAYS = 91  # 13 weeks of reviews and retention
+
+
+def _charts(learner: User) -> list[charts.Chart]:
+    """The progress page's charts, from the review selectors (shapes only are made here)."""
+    now = timezone.now()
+    today = selectors.local_today(learner=learner, now=now)
+    forecast = quiz_selectors.due_forecast(learner=learner, now=now, days=CHART_DAYS)
+    history = quiz_selectors.review_history(learner=learner, start=today - timedelta(days=HISTORY_DAYS - 1), end=today)
+    weeks = quiz_selectors.retention_by_week(history)
+    return [
+        charts.bar_chart("Reviews due, next 30 days", "cards",
+                         [(day(d["date"]), d["due"], "") for d in forecast]),
+        charts.bar_chart("Reviews per day, last 13 weeks", "reviews",
+                         [(day(d["date"]), d["reviews"], f"{d['again']} again") for d in history], label_every=14),
+        charts.line_chart("Retention per week (share of reviews not rated Again)", "recalled",
+                          [(day(w["start"]), w["retention"], f"{w['reviews']} reviews") for w in weeks]),
+    ]  # fmt: skip
+
+
 @login_required
 def dashboard(request):
-    return render(request, "progress/dashboard.html", progress_overview(request.user))
+    context = progress_overview(request.user)
+    context["charts"] = _charts(request.user)
+    context["mastery"] = quiz_selectors.mastery_by_track(learner=request.user)
+    return render(request, "progress/dashboard.html", context)
 
 
 def _back_to_topic(topic: Topic, anchor: str):

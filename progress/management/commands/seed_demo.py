@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from progress.models import Cohort, Role, User
+from progress.assignments import assignment_create
+from progress.goals import plan_save
+from progress.models import Assignment, Cohort, LearningPlan, Role, User
+from progress.selectors import local_today
 from progress.services import topic_status_set, user_create
 from roadmap.models import Topic
 
@@ -18,6 +21,7 @@ LEARNERS = {
         "done": ["python", "numpy", "pandas", "linear-algebra", "calculus", "probability-and-statistics"],
         "in_progress": ["linear-regression"],
         "hours_per_week": 8,
+        "goals": ["transformers"],
     },
     "alan": {
         "done": [
@@ -34,6 +38,7 @@ LEARNERS = {
         ],
         "in_progress": ["attention"],
         "hours_per_week": 12,
+        "goals": ["large-language-models"],
     },
 }
 
@@ -84,11 +89,20 @@ class Command(BaseCommand):
             learner = users[name]
             if learner.topic_progress.exists():
                 continue  # keep whatever the demo learner did since the last run
-            for days_ago, slug in enumerate(reversed(plan["done"]), start=1):
+            for weeks_ago, slug in enumerate(reversed(plan["done"]), start=1):
                 if slug in topics:
                     topic_status_set(
-                        learner=learner, topic=topics[slug], status="done", at=now - timedelta(days=days_ago)
+                        learner=learner, topic=topics[slug], status="done", at=now - timedelta(weeks=weeks_ago)
                     )
             for slug in plan["in_progress"]:
                 if slug in topics:
                     topic_status_set(learner=learner, topic=topics[slug], status="in_progress", at=now)
+            goals = plan.get("goals", [])
+            if goals and all(g in topics for g in goals) and not LearningPlan.objects.filter(learner=learner).exists():
+                plan_save(learner=learner, goals=goals)
+        maya, cohort = users["maya"], Cohort.objects.get(name="Autumn cohort")
+        if not Assignment.objects.filter(cohort=cohort).exists() and "linear-regression" in topics:
+            assignment_create(
+                created_by=maya, goals=["linear-regression"], cohort=cohort,
+                due_date=local_today(learner=maya) + timedelta(weeks=6), note="Before the project in January.",
+            )  # fmt: skip

@@ -28,19 +28,20 @@ def log_in(client, username, password, **extra):
 # --- Sign-up -------------------------------------------------------------------------------------
 
 
-def test_a_visitor_signs_up_as_a_learner_and_lands_logged_in_on_their_dashboard(client):
+def test_a_visitor_signs_up_as_a_learner_and_lands_on_the_first_run_flow(client):
     response = sign_up(client)
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("welcome")
     dora = User.objects.get(username="dora")
     assert dora.has_role(Role.LEARNER) and not dora.is_mentor and not dora.is_staff
     assert dora.check_password("a long and unusual passphrase")
     profile = LearnerProfile.objects.get(user=dora)
     assert (profile.time_zone, profile.hours_per_week) == ("Europe/Berlin", 6.5)
-    page = client.get(reverse("dashboard"))
+    page = client.get(reverse("welcome"))
     assert page.status_code == 200
     assert "Welcome to Pathwise, dora!" in page.content.decode()
+    assert "Where do you want to go?" in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -70,13 +71,13 @@ def test_sign_up_says_what_is_wrong_and_creates_nobody(client, alice, overrides,
     assert "_auth_user_id" not in client.session
 
 
-def test_a_logged_in_user_who_opens_sign_up_is_sent_to_their_dashboard(client, alice):
+def test_a_logged_in_user_who_opens_sign_up_is_sent_home(client, alice):
     client.force_login(alice)
 
     response = client.get(reverse("signup"))
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("home")
 
 
 # --- Log in and out ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tests.factories import (
     TopicResourceFactory,
     TrackFactory,
 )
+from web.templatetags.roadmap_tags import day
 
 URL = "/paths/"
 
@@ -43,9 +44,18 @@ def test_the_page_offers_topics_and_whole_tracks_as_goals(client, roadmap):
     response = client.get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<option value="track:math">Mathematics (whole track)</option>' in page
-    assert '<option value="deep-learning">Deep learning</option>' in page
-    assert 'method="get"' in page and "Your path appears here." in page
+    # A type-ahead: the suggestions name topics and whole tracks, picked goals become chips.
+    assert '<option value="Mathematics (whole track)" data-goal="track:math"></option>' in page
+    assert '<option value="Deep learning" data-goal="deep-learning"></option>' in page
+    assert 'list="id_goals-options"' in page and "pathwise/goals.js" in page
+    assert 'method="get"' in page and "Your plan appears here" in page
+
+
+def test_without_javascript_a_typed_title_is_taken_as_the_goal(client, roadmap):
+    response = client.get(URL, {"goals": "Deep learning", "known": ["linear-algebra", "calculus"]})
+
+    assert [step["topic"] for step in response.context["path"]["steps"]] == ["deep-learning"]
+    assert '<input type="hidden" name="goals" value="deep-learning">' in response.content.decode()
 
 
 def test_a_visitor_ticks_what_they_know_and_sees_the_path(client, roadmap):
@@ -58,7 +68,7 @@ def test_a_visitor_ticks_what_they_know_and_sees_the_path(client, roadmap):
     page = response.content.decode()
     assert "Needed for Deep learning." in page
     assert "2 steps, 50 hours" in page
-    assert f'<strong id="finish-date">{path["finish_date"]}</strong>' in page
+    assert f'<strong id="finish-date">{day(path["finish_date"])}</strong>' in page
 
 
 def test_a_learner_sees_why_each_step_is_there_where_to_start_and_when(client, alice, roadmap):
@@ -70,13 +80,37 @@ def test_a_learner_sees_why_each_step_is_there_where_to_start_and_when(client, a
     assert "Needed for Deep learning via Calculus." in page
     assert (
         '<a href="https://mml-book.github.io/" rel="noopener nofollow">'
-        "Mathematics for Machine Learning</a> (ch. 2)"
+        'Mathematics for Machine Learning</a> <span class="meta">(ch. 2)</span>'
         in page
     )
-    assert f"10 h · week 1 · {today}" in page
+    # Grouped by week, each with its dates and the hours planned in it.
+    assert f'Week 1 <span class="meta">{day(today)} – {day(today + timedelta(days=6))} · 7 h planned</span>' in page
+    assert f"10 h · {day(today)} – {day(today + timedelta(days=9))}" in page
     # 60 hours at 7 a week, an hour a day, the first day included.
-    assert f'<strong id="finish-date">{today + timedelta(days=59)}</strong>' in page
+    assert f'<strong id="finish-date">{day(today + timedelta(days=59))}</strong>' in page
     assert "Ready now" in page
+
+
+def test_a_topic_in_progress_is_marked_on_the_plan(client, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap["linear-algebra"], status="in_progress")
+    client.force_login(alice)
+
+    page = client.get(URL, {"goals": "deep-learning"}).content.decode()
+
+    step = page.split('id="step-linear-algebra"')[1].split("</li>")[0]
+    assert step.startswith(' class="step in-progress"') and "▶ In progress" in step
+
+
+def test_a_learner_saves_the_goals_and_the_planner_opens_on_them(client, alice, roadmap):
+    client.force_login(alice)
+    page = client.get(URL, {"goals": "deep-learning"}).content.decode()
+    assert "Save as my goals" in page
+
+    response = client.post("/me/goals/", {"goals": ["deep-learning"]})
+
+    assert response.status_code == 302
+    mine = client.get(URL).content.decode()  # no goals asked: the saved ones
+    assert "✓ These are your goals" in mine and 'id="step-deep-learning"' in mine
 
 
 def test_a_learners_progress_shortens_the_path(client, alice, roadmap):
@@ -106,7 +140,7 @@ def test_an_unknown_goal_is_refused_with_the_form_saying_so(client, roadmap):
     response = client.get(URL, {"goals": "astrology"})
     assert response.status_code == 400
     assert (
-        "Select a valid choice. astrology is not one of the available choices."
+        "astrology: not a topic or track of the roadmap."
         in response.content.decode()
     )
 
@@ -131,7 +165,7 @@ def test_a_learner_sees_their_assignments_with_the_path_left(client, alice, ment
     page = client.get(URL).content.decode()
     assert f'id="assignment-{assignment.pk}"' in page
     assert "Before the deep learning module." in page
-    assert "12 hours left" in page and "on track" in page
+    assert "12 h left" in page and "on track" in page
     assert "Updated" in page
     assert f'href="{URL}?goals=calculus"' in page
 

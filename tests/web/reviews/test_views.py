@@ -35,9 +35,14 @@ def test_the_page_shows_the_next_card_with_each_buttons_interval(signed_in, alic
     html = response.content.decode()
     assert response.status_code == 200
     assert "What does a determinant measure?" in html
-    assert "<summary>Show answer</summary>" in html and "Volume scaling." in html
-    for label in ("Again · 1m", "Hard · 5.5m", "Good · 10m", "Easy · "):
-        assert label in html
+    # The answer is on the page but hidden until Space, Enter or "Show answer" (a link to
+    # ?reveal=1 without JavaScript); each rating has its key and the interval it gives.
+    assert 'data-key="reveal"' in html and 'href="/reviews/?reveal=1"' in html
+    assert '<div class="answer-side" hidden>' in html and "Volume scaling." in html
+    for key, label in ((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")):
+        assert f'data-key="{key}"' in html and f"<kbd>{key}</kbd> {label}" in html
+    assert '<span class="interval">10m</span>' in html
+    assert "<strong id=\"cards-left\">1</strong> left" in html
     assert (
         'hx-post="/reviews/"' in html and 'action="/reviews/"' in html and 'method="post"' in html
     )
@@ -69,26 +74,79 @@ def test_without_javascript_the_form_posts_and_redirects_back_to_the_page(signed
     assert Card.objects.get(pk=card.pk).reps == 1
 
 
-def test_a_multiple_choice_answer_is_graded_and_the_right_answer_shown(signed_in, alice):
-    card = enrolled(alice, MultipleChoiceFactory())
+def test_a_multiple_choice_answer_is_graded_and_the_explanation_shown(signed_in, alice):
+    card = enrolled(alice, MultipleChoiceFactory(explanation="Invertible means a non-zero determinant."))
 
     page = signed_in.get(PAGE).content.decode()
-    response = signed_in.post(PAGE, {"card": card.pk, "choice": 0}, **HTMX)
+    graded = signed_in.post(PAGE, {"card": card.pk, "choice": 0}, **HTMX).content.decode()
 
-    assert 'type="radio" name="choice" value="1"' in page and "Check answer" in page
-    assert "Wrong: Again · 1m; right: Good · 10m" in page
-    assert "Not quite: the answer is “a singular one”." in response.content.decode()
+    assert 'name="choice" value="1" data-key="2"' in page  # option 2 is picked with the key 2
+    assert "Wrong: again in 1m · right: next in 10m" in page
+    assert "Not quite. Again in 1m." in graded
+    assert "✓ the answer" in graded and "✗ your pick" in graded
+    assert "Invertible means a non-zero determinant." in graded  # the explanation, after grading
+    assert 'data-key="continue"' in graded
     assert ReviewLog.objects.get().rating == 1
 
 
-def test_when_nothing_is_due_it_says_all_done_and_when_the_next_card_is(signed_in, alice):
+def test_when_nothing_is_due_the_session_ends_with_a_summary(signed_in, alice):
     card = enrolled(alice)
-    signed_in.post(PAGE, {"card": card.pk, "rating": 3}, **HTMX)
+    signed_in.post(PAGE, {"card": card.pk, "rating": 4, "duration_ms": 6000}, **HTMX)
 
     html = signed_in.get(PAGE).content.decode()
 
-    assert "All done for today" in html
-    assert "Next card due" in html and "(UTC)" in html
+    assert "Session done" in html
+    assert "<dt>Reviewed</dt><dd>1</dd>" in html and "<dt>Time</dt><dd>6 s</dd>" in html
+    assert "<dt>Next due</dt>" in html
+
+
+def test_with_nothing_due_and_no_session_it_says_when_the_next_card_is(signed_in, alice):
+    card = enrolled(alice)
+    card.state, card.stability, card.difficulty, card.step = "review", 5.0, 5.0, None
+    card.due = timezone.now() + timedelta(days=2)
+    card.last_review = timezone.now() - timedelta(days=1)
+    card.save()
+
+    html = signed_in.get(PAGE).content.decode()
+
+    assert "Nothing to review" in html and "Next card due" in html and "(UTC)" in html
+
+
+def test_a_card_rated_again_comes_back_in_the_same_session(signed_in, alice):
+    card = enrolled(alice, QuestionFactory(prompt="Come back?"))
+
+    again = signed_in.post(PAGE, {"card": card.pk, "rating": 1}, **HTMX).content.decode()
+
+    # Due again in a minute: with nothing else left, the session shows it now (Anki's
+    # learn-ahead) instead of declaring the day done.
+    assert "Rated Again. Next review in 1m." in again
+    assert "Come back?" in again and "<strong id=\"cards-left\">1</strong> left" in again
+
+
+def test_undo_takes_back_the_last_rating_and_shows_the_card_again(signed_in, alice):
+    card = enrolled(alice, QuestionFactory(prompt="Undo me?"))
+    before = Card.objects.get(pk=card.pk)
+    signed_in.post(PAGE, {"card": card.pk, "rating": 4}, **HTMX)
+
+    undone = signed_in.post("/reviews/undo/", **HTMX).content.decode()
+
+    after = Card.objects.get(pk=card.pk)
+    assert "Undone: the card is back as it was." in undone and "Undo me?" in undone
+    assert not ReviewLog.objects.exists()
+    assert (after.state, after.reps, after.due, after.stability) == (before.state, 0, before.due, None)
+    assert signed_in.post("/reviews/undo/", **HTMX).status_code == 400  # nothing left to undo
+
+
+def test_undo_only_takes_back_this_sessions_ratings(signed_in, client, alice):
+    card = enrolled(alice)
+    signed_in.post(PAGE, {"card": card.pk, "rating": 3}, **HTMX)
+    signed_in.logout()
+    signed_in.force_login(alice)  # a new browser session
+
+    response = signed_in.post("/reviews/undo/", **HTMX)
+
+    assert response.status_code == 400 and "Nothing to undo in this session." in response.content.decode()
+    assert ReviewLog.objects.count() == 1
 
 
 def test_someone_elses_card_is_not_found(signed_in, bob):

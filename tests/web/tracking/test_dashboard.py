@@ -129,10 +129,10 @@ def test_the_dashboard_costs_the_same_queries_with_one_topic_or_thirty(
 
     client.force_login(alice)
     add_topics(1)
-    with django_assert_max_num_queries(10) as one:
+    with django_assert_max_num_queries(18) as one:
         dashboard(client)
     add_topics(29)
-    with django_assert_max_num_queries(10) as thirty:
+    with django_assert_max_num_queries(18) as thirty:
         page = dashboard(client)
 
     assert page.split('id="in-progress-heading"')[1].count("<li>") == 30

@@ -1,0 +1,48 @@
+/* The type-ahead goal picker (web/goals.py): picking a suggestion adds a chip holding a
+ * hidden `goals` input; a chip's × removes it. Without JavaScript the text box is submitted. */
+(function () {
+  "use strict";
+  function setUp(picker) {
+    var input = picker.querySelector("input[type=text]");
+    var list = document.getElementById(input.getAttribute("list"));
+    var chips = picker.querySelector(".chips");
+    var name = picker.dataset.name;
+    var byLabel = {};
+    list.querySelectorAll("option").forEach(function (option) { byLabel[option.value.toLowerCase()] = option.dataset.goal; });
+    input.removeAttribute("name"); // chips carry the goals now
+    function add(label) {
+      var goal = byLabel[label.toLowerCase()];
+      if (!goal || chips.querySelector('input[value="' + CSS.escape(goal) + '"]')) return false;
+      var chip = document.createElement("span");
+      chip.className = "chip";
+      chip.innerHTML = '<input type="hidden"><span class="label"></span><button type="button" class="remove">\u00D7</button>';
+      chip.querySelector("input").name = name;
+      chip.querySelector("input").value = goal;
+      chip.querySelector(".label").textContent = label;
+      chip.querySelector("button").setAttribute("aria-label", "Remove " + label);
+      chips.appendChild(chip);
+      picker.dispatchEvent(new CustomEvent("goals-changed", { bubbles: true }));
+      return true;
+    }
+    input.addEventListener("input", function () {
+      if (byLabel[input.value.toLowerCase()] && add(input.value)) input.value = "";
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && input.value) {
+        event.preventDefault();
+        var match = Object.keys(byLabel).filter(function (label) { return label.indexOf(input.value.toLowerCase()) !== -1; });
+        var option = match.length ? list.querySelector('option[data-goal="' + CSS.escape(byLabel[match[0]]) + '"]') : null;
+        if (option && add(option.value)) input.value = "";
+      }
+    });
+    chips.addEventListener("click", function (event) {
+      var button = event.target.closest("button.remove");
+      if (!button) return;
+      button.closest(".chip").remove();
+      input.focus();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".goal-picker").forEach(setUp);
+  });
+})();
