@@ -17,4 +17,5 @@ RUN SECRET_KEY=build-only-not-used-at-runtime-0123456789abcdefghijklmnopqrstuvwx
 USER pathwise
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+# Forwarded headers are trusted from nobody by default; docker-compose.yml names its proxy.
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--forwarded-allow-ips", "127.0.0.1", "--access-logfile", "-"]

@@ -8,7 +8,7 @@ PORT ?= 8000
 RUN_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run manage test test-browser test-worker test-contract schema bench lint schemathesis locks clean
+.PHONY: install install-dev run manage test test-browser test-worker test-failure test-contract schema bench lint schemathesis locks clean
 
 # Two locks compiled from pyproject.toml by uv (`make locks`): requirements.lock is what runs
 # (make run, the Docker image); requirements-dev.lock adds the test and lint tools (make test).
@@ -36,10 +36,11 @@ $(DEV_STAMP): requirements-dev.lock
 var:
 	@mkdir -p var
 
-## make run: migrate, load the curriculum and demo users, start web + Celery worker + beat.
+## make run: migrate, load the curriculum (into an empty roadmap only: curators' edits stay)
+## and demo users, start web + Celery worker + beat.
 run: install var
 	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml
+	@$(PY) manage.py import_roadmap fixtures/ml-roadmap.yaml --only-if-empty
 	@$(PY) manage.py seed_demo
 	@$(PY) manage.py seed_demo_reviews
 	@echo
@@ -53,7 +54,7 @@ run: install var
 ## make test: the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise).
 test: install-dev
 	@echo "Database: $${DATABASE_URL:-SQLite (set DATABASE_URL for PostgreSQL)}"
-	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not contract" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not celery_worker and not contract and not failure and not schemathesis" $(PYTEST_ARGS)
 
 ## Browser tests (Playwright + Debian's Chromium, axe-core from npm); .ci/run installs chromium first.
 BROWSER_JS := tests/browser/js
@@ -76,9 +77,14 @@ test-contract: install-dev
 	cd tests/contract && npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m pytest -m contract tests/contract $(PYTEST_ARGS)
 
-## Fuzz the API against its own OpenAPI schema.
+## Failure tests: SIGKILL a worker mid-batch, restart PostgreSQL, stop Redis — on a private
+## PostgreSQL cluster and Redis started on ports 9040-9042 (loopback), never the machine's own.
+test-failure: install-dev
+	$(PY) -m pytest -m failure tests/failure -p no:randomly $(PYTEST_ARGS)
+
+## Fuzz the API against its own OpenAPI schema: every check, stateful too, three personas.
 schemathesis: install-dev
-	$(PY) -m pytest tests/api/test_schemathesis.py $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m schemathesis tests/api/test_schemathesis.py -p no:randomly $(PYTEST_ARGS)
 
 ## The API contract as a committed file: tests/api/test_schema.py fails while the two differ.
 ## Run this when you change the API on purpose, and commit api/openapi-v1.yaml with the change.

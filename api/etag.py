@@ -46,10 +46,15 @@ def etag_matches(header: str | None, etag: str) -> bool:
 
 def conditional_get(view, handler, request, *args, **kwargs):
     etag = view.get_etag(request)
-    if etag_matches(request.headers.get("If-None-Match"), etag):
+    header = request.headers.get("If-None-Match")
+    if etag_matches(header, etag) and "*" not in parse_etags(header):
+        # The ETag names the full path of an earlier good answer: this request is that one.
         response = Response(status=304)
     else:
         response = handler(request, *args, **kwargs)
+        if response.status_code == 200 and etag_matches(header, etag):
+            # "*" matches any answer there is: one is known only once the request is valid.
+            response = Response(status=304)
     if response.status_code in (200, 304):
         response["ETag"] = etag
         # Revalidate every time; the answer differs per format and, for topics, per caller.

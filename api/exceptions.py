@@ -6,13 +6,12 @@
 
 Django's ``ValidationError`` raised by a service (a cycle, a bad transition) becomes a
 400 with its message instead of a 500; a body over the upload limit is a 413; a
-throttled login is a 429 with ``Retry-After``.
+locked-out login is a 429 with ``Retry-After``.
 
 Errors raised outside DRF's views (an unknown host, a path outside /api/v1/) are made JSON
 in the same shape by ``api.middleware``.
 """
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -20,7 +19,7 @@ from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from api.parsers import RequestTooLarge
-from progress.throttle import LoginThrottled
+from progress.lockout import LoginLocked
 
 
 def exception_handler(exc, context):
@@ -36,9 +35,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
-    elif isinstance(exc, LoginThrottled):
-        exc = exceptions.Throttled(detail=str(exc))
-        exc.wait = settings.LOGIN_FAILURE_WINDOW_SECONDS  # an upper bound; DRF sends Retry-After
+    elif isinstance(exc, LoginLocked):
+        wait, exc = exc.retry_after, exceptions.Throttled(detail=str(exc))
+        exc.wait = wait  # DRF sends it as Retry-After
     response = drf_exception_handler(exc, context)
     if response is not None:
         response.data = _one_shape(response.data)

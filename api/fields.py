@@ -1,5 +1,6 @@
 """Serializer fields shared by the API areas."""
 
+from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 from django.utils import timezone
@@ -133,3 +134,55 @@ def as_uri(url: str) -> str:
         host = iri_to_uri(host)
     netloc = host if parts.port is None else f"{host}:{parts.port}"
     return iri_to_uri(urlunsplit(parts._replace(netloc=netloc)))
+
+
+class NumberField(serializers.FloatField):
+    """A float that is a number in the JSON: ``true`` is not 1.0 and ``"5"`` is not 5, and
+    infinities and NaN are refused, so a range check always means what it says."""
+
+    default_error_messages = {"not_a_number": "Send a number, not {kind}."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("not_a_number", kind=_kind(data))
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """Text that is text in the JSON: DRF would turn ``-1308`` or ``true`` into a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")  # DRF's own "Not a valid string."
+        return super().to_internal_value(data)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date within the years Pathwise plans in (``DATE_MIN`` to ``DATE_MAX``): dates are
+    added to and compared, and year 9999 plus a few weeks does not exist."""
+
+    default_error_messages = {"out_of_range": "Send a date from {low} to {high}."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.help_text = f"{self.help_text or ''} From {DATE_MIN} to {DATE_MAX}.".strip()
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not DATE_MIN <= value <= DATE_MAX:
+            self.fail("out_of_range", low=DATE_MIN, high=DATE_MAX)
+        return value
+
+
+DATE_MIN = date(2000, 1, 1)
+DATE_MAX = date(2999, 12, 31)
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if value is None:
+        return "null"
+    return {str: "text", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )

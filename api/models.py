@@ -25,3 +25,24 @@ class IdempotentRequest(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} [{self.key}]"
+
+
+class DeviceToken(models.Model):
+    """One signed-in API client (a phone, a script): ``Authorization: Token <key>``.
+
+    Only a digest of the key is kept; the key itself is shown once, when it is issued. A
+    token unused for ``API_TOKEN_IDLE_DAYS`` stops working (see ``api.auth.authentication``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    device = models.CharField(max_length=100, help_text="What the client called itself when it signed in.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_used_at", "-id"]
+        indexes = [models.Index(fields=["user", "-last_used_at"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.device}"

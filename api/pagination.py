@@ -48,13 +48,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "page", "required": False, "in": "query", "description": PAGE_DESCRIPTION, "schema": PAGE_SCHEMA},
+            # An empty value is read as no value (see get_page_size), as the schema says.
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": PAGE_DESCRIPTION,
+                "schema": PAGE_SCHEMA,
+                "allowEmptyValue": True,
+            },
             {
                 "name": "page_size",
                 "required": False,
                 "in": "query",
                 "description": PAGE_SIZE_DESCRIPTION,
                 "schema": PAGE_SIZE_SCHEMA,
+                "allowEmptyValue": True,
             },
         ]
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, env_trusted_proxies, secret_key_problem
+from config.spectacular import spectacular_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PATHWISE_VAR_DIR", str(BASE_DIR / "var")))
@@ -24,8 +26,11 @@ PRODUCTION = PATHWISE_ENV == "production"
 
 _DEV_SECRET = "pathwise-development-only-secret-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
-if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random string of 50+ characters")
+if PRODUCTION and (problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY {problem}: it must be set to a random string of 50+ characters, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
@@ -48,12 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
+    "simple_history",
     "roadmap",
     "progress",
     "quizzes",
@@ -65,6 +72,7 @@ MIDDLEWARE = [
     # First, so that every error under /api/ is JSON, even one raised by the middleware below.
     "api.middleware.JSONErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made each change in the curation history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a locked-out login (any door) into a 429 with Retry-After; see progress.lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,7 +113,10 @@ TEMPLATES = [
 _SQLITE_PATH = VAR_DIR / "pathwise.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_SQLITE_PATH}"), conn_max_age=env_int("CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", f"sqlite:///{_SQLITE_PATH}"),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # A kept connection that died with a database restart is replaced, not used for a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -120,7 +135,8 @@ AUTH_USER_MODEL = "progress.User"
 # the local default is a file cache rather than per-process memory.
 CACHE_URL = env_str("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # A miss, never an error, while Redis is away (config.cache).
+    CACHES = {"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL == "locmem://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif CACHE_URL == "":
@@ -143,11 +159,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"  # each role lands where it works (web.home.views.home)
 LOGOUT_REDIRECT_URL = "roadmap:map"
-# Failed logins: after this many failures in the window, further attempts for the same
-# username, or from the same IP address, are refused until the window passes.
-LOGIN_FAILURE_LIMIT_PER_USER = env_int("LOGIN_FAILURE_LIMIT_PER_USER", 5)
-LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 20)
-LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Failed logins (django-axes with progress.lockout): after LOGIN_FAILURE_LIMIT failures for
+# one username from one client address, or LOGIN_FAILURE_LIMIT_PER_ADDRESS from one address
+# for any usernames, further attempts are refused — before any password is checked — until
+# LOGIN_LOCKOUT_SECONDS after the last failure. Web login, /admin/login/ and the API token alike.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+AUTHENTICATION_BACKENDS = ["progress.lockout.LockoutBackend"]
+AXES_HANDLER = "progress.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "progress.lockout.lockout_period"
+AXES_USERNAME_CALLABLE = "progress.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "progress.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "progress.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
+
+# Proxies whose X-Forwarded-For is believed (progress.clients): empty = none, a count ("1") or
+# networks ("172.30.0.0/24"); every client-address use (lockouts, throttles) follows it.
+TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
 
 # --- I18N ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -187,7 +219,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pathwise <noreply@localhost>
 # --- REST framework --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.auth.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -202,75 +234,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# An API token unused for this many days stops working (api.auth.authentication).
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30)
 # Request bodies above this are refused with 413 before they reach a parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024)
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Pathwise API",
-    "DESCRIPTION": (
-        "Learning roadmaps, personalised paths, progress and spaced-repetition reviews. "
-        "Send and receive JSON; authenticate with `Authorization: Token <key>`. Every error is "
-        "JSON in one shape (the `Error` schema). The README's API section says what may change "
-        "within /api/v1/."
-    ),
-    "VERSION": "1.0.0",
-    "CONTACT": {"name": "Pathwise maintainers", "url": "https://github.com/pathwise/pathwise"},
-    "LICENSE": {"name": "MIT"},
-    "SERVERS": [{"url": "/", "description": "The server that serves this schema"}],
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # Swagger UI and Redoc are served from the app's own static files (drf-spectacular-sidecar):
-    # the docs work offline and load nothing from a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a "kind" or "status" field; name each enum after its model.
-    "ENUM_NAME_OVERRIDES": {
-        "PrerequisiteKindEnum": "roadmap.models.PrerequisiteKind",
-        "ResourceKindEnum": "roadmap.models.ResourceKind",
-        "ResourceRoleEnum": "roadmap.models.ResourceRole",
-        "AccessEnum": "roadmap.models.Access",
-        "LevelEnum": "roadmap.models.Level",
-        "QuestionKindEnum": "quizzes.models.QuestionKind",
-        "CardStateEnum": "quizzes.models.CardState",
-        "LinkHealthEnum": "roadmap.models.LinkHealth",
-        "TopicStatusEnum": "progress.models.TopicStatus",
-    },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.hooks.strict_nullable_references",
-        "api.schema.hooks.named_parameter_enums",
-    ],
-    # One tag per area of the API (api.schema.TAG_BY_AREA), in the order the docs show them.
-    "TAGS": [
-        {"name": "auth", "description": "Sign up, exchange a password for an API token, sign out."},
-        {
-            "name": "roadmap",
-            "description": "The public roadmap: tracks, topics, prerequisite edges and resources. "
-            "Anyone reads (with ETags); curators edit.",
-        },
-        {
-            "name": "progress",
-            "description": "Your own data: profile and settings, topic progress, finished resources, "
-            "activity calendar and stats.",
-        },
-        {"name": "paths", "description": "Personalised learning paths, and the topics you can start today."},
-        {
-            "name": "reviews",
-            "description": "Spaced-repetition reviews: due cards, live and offline review submission, "
-            "the forecast and topic mastery.",
-        },
-        {"name": "questions", "description": "Quiz questions with their answers, for curators."},
-        {
-            "name": "mentoring",
-            "description": "Cohorts, assignments and the mentor's view of a cohort's progress.",
-        },
-    ],
-}
+# The OpenAPI document's metadata, tags and post-processing (config/spectacular.py).
+SPECTACULAR_SETTINGS = spectacular_settings()
 
 # --- Celery ----------------------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"
+# Redis redelivers a task taken but not acknowledged (acks are late) after this many seconds:
+# above the longest task's hard limit (1,900 s), or a slow task runs twice at once (checked by
+# tests/config/test_celery_settings.py). Reminders and link checks recover sooner on their own.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
@@ -281,9 +258,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    else {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 )
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# A reminder claimed this long ago and not sent is delivered again (quizzes.reminders).
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 300)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -295,6 +274,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # Every hour on the hour: learners whose local reminder hour it is (fanned out in chunks).
     "quizzes-review-reminders": {"task": "quizzes.tasks.send_review_reminders", "schedule": crontab(minute=0)},
+    # Every five minutes: reminders a killed worker left pending or half-done.
+    "quizzes-retry-reminders": {"task": "quizzes.tasks.retry_reminders", "schedule": crontab(minute="*/5")},
     # Nightly: topic mastery and needs-review flags.
     "quizzes-refresh-mastery": {"task": "quizzes.tasks.refresh_mastery", "schedule": crontab(hour=3, minute=15)},
     # Monthly: each learner's own FSRS parameters, adopted only if better on recent reviews.
@@ -336,11 +317,28 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
+# Content-Security-Policy on every response (django-csp): everything from this site only, no
+# inline script anywhere (the API docs pages add an inline style, api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -3,6 +3,10 @@ from django.http import HttpResponse
 from django.urls import include, path, re_path
 
 from api.views import NotFoundView
+from web.accounts.forms import AdminLoginForm
+
+# The admin's login counts failures and locks out like every other door (progress.lockout).
+admin.site.login_form = AdminLoginForm
 
 
 def healthz(request):

@@ -36,9 +36,14 @@ NOTE_MAX_LENGTH = 2000
 # --- Who may assign -------------------------------------------------------------------------
 
 
+# Setting goals shows the assignee's progress to whoever set them, so it needs a mentoring
+# relation: mentors assign to their own cohorts' learners, admins (superusers) to anyone.
+# Curating the roadmap gives no such relation.
+
+
 def may_assign(*, user: User, learner: User | None = None, cohort: Cohort | None = None) -> bool:
     """Whether `user` may set (or remove) goals for `learner` or `cohort` (one query)."""
-    if user.is_curator:  # superusers too
+    if user.is_superuser:
         return True
     if cohort is not None:
         return cohort.mentors.filter(pk=user.pk).exists()
@@ -46,15 +51,15 @@ def may_assign(*, user: User, learner: User | None = None, cohort: Cohort | None
 
 
 def assignable_learners(*, user: User) -> QuerySet[User]:
-    """Learners `user` may assign to: those of the cohorts they mentor (anyone, for curators)."""
-    if user.is_curator:
+    """Learners `user` may assign to: those of the cohorts they mentor (anyone, for admins)."""
+    if user.is_superuser:
         return User.objects.all()
     return User.objects.filter(cohorts__in=Cohort.objects.filter(mentors=user)).distinct()
 
 
 def assignable_cohorts(*, user: User) -> QuerySet[Cohort]:
-    """Cohorts `user` may assign to: the ones they mentor (any, for curators)."""
-    if user.is_curator:
+    """Cohorts `user` may assign to: the ones they mentor (any, for admins)."""
+    if user.is_superuser:
         return Cohort.objects.all()
     return Cohort.objects.filter(mentors=user)
 

@@ -246,6 +246,11 @@ def path_for(
             path = with_review_steps(graph, path, reviews, options)
     except PathError as error:
         raise ValidationError(str(error), code="path") from error
+    except OverflowError:  # dates past year 9999: the API's bounds keep callers clear of it
+        raise ValidationError(
+            "the path would end after the last date there is; plan with more hours a week",
+            code="path",
+        ) from None
     data = path.to_dict()
     titles = graph.nodes
 

@@ -118,23 +118,29 @@ def learner_stats(*, learner: User, today: date, now: datetime | None = None) ->
     Only the learner's own progress rows count. The roadmap's totals come from the topics
     alone and the learner's figures from their rows alone: one aggregate over a join of
     topics to everyone's progress would count each topic once per learner who touched it.
+    Retired topics are off the roadmap's totals; hours done still count them.
     """
+    live = Q(topics__retired_at=None)
     tracks = list(
-        Track.objects.order_by("position").annotate(total=Count("topics"), hours=Coalesce(Sum("topics__hours"), 0))
+        Track.objects.order_by("position").annotate(
+            total=Count("topics", filter=live), hours=Coalesce(Sum("topics__hours", filter=live), 0)
+        )
     )
     mine = (
         TopicProgress.objects.filter(learner=learner, status__in=KNOWN_STATUSES)
         .order_by()
-        .values_list("topic__track", "status")
+        .values_list("topic__track", "status", "topic__retired_at")
         .annotate(n=Count("id"), hours=Sum("topic__hours"))
     )
     known_per_track: dict[int, int] = {}
-    hours = {TopicStatus.DONE: 0, TopicStatus.SKIPPED: 0}
-    for track_id, status, count, status_hours in mine:
-        known_per_track[track_id] = known_per_track.get(track_id, 0) + count
-        hours[status] += status_hours
+    done = known_hours = 0
+    for track_id, status, retired_at, count, status_hours in mine:
+        if status == TopicStatus.DONE:
+            done += status_hours
+        if retired_at is None:
+            known_per_track[track_id] = known_per_track.get(track_id, 0) + count
+            known_hours += status_hours
     total = sum(track.hours for track in tracks)
-    done, skipped = hours[TopicStatus.DONE], hours[TopicStatus.SKIPPED]
     current = streak(learner=learner, today=today)
     memory = memory_by_track(learner=learner, now=now or timezone.now())
     return {
@@ -146,7 +152,7 @@ def learner_stats(*, learner: User, today: date, now: datetime | None = None) ->
             for t in tracks
         ],
         "streak": {"current": current.current, "longest": current.longest},
-        "hours": {"done": done, "remaining": max(total - done - skipped, 0)},
+        "hours": {"done": done, "remaining": max(total - known_hours, 0)},
     }
 
 
@@ -266,9 +272,9 @@ def roadmap_version_stamp(*, learner: User | None = None) -> str:
 
 
 def topics_with_status(*, learner: User | None) -> QuerySet[Topic]:
-    """Topics with their track and ``learner_status``: the learner's status (``not_started``
-    without a row), or None for an anonymous caller."""
-    topics = Topic.objects.select_related("track")
+    """The roadmap's (not retired) topics with their track and ``learner_status``: the
+    learner's status (``not_started`` without a row), or None for an anonymous caller."""
+    topics = Topic.objects.live().select_related("track")
     if learner is None or not learner.is_authenticated:
         return topics.annotate(learner_status=Value(None, output_field=CharField()))
     status = TopicProgress.objects.filter(learner=learner, topic=OuterRef("pk")).values("status")

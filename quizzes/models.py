@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class QuestionKind(models.TextChoices):
@@ -26,6 +27,7 @@ class Question(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()  # curation history, with revert in the admin
 
     class Meta:
         ordering = ["topic", "key"]
@@ -169,19 +171,27 @@ class CreditCalibration(models.Model):
 
 
 class Reminder(models.Model):
-    """One reminder per learner per local day; the row is claimed before anything is sent."""
+    """One reminder per learner per local day, enforced by the database; written down
+    before anything is sent, claimed by the worker that delivers it, marked sent at the end."""
 
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     local_date = models.DateField()
     due_count = models.PositiveIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Delivered: the notice shows, the email went.")
     seen_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-local_date"]
-        constraints = [models.UniqueConstraint(fields=["learner", "local_date"], name="reminder_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "local_date"], name="reminder_once_per_day"),
+            models.CheckConstraint(
+                condition=Q(sent_at=None) | Q(claimed_at__isnull=False), name="reminder_sent_only_when_claimed"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at=None), name="reminder_pending")]
 
     def __str__(self):
         return f"reminder for {self.learner} on {self.local_date}"

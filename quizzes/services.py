@@ -57,8 +57,10 @@ def enroll_topic_cards(*, learner: User, topic: Topic, now: datetime) -> int:
     """Give the learner a new card, due ``now``, for each active question of the topic.
 
     Idempotent: questions that already have a card for the learner are left alone.
-    Returns how many cards were created.
+    A retired topic joins no new deck. Returns how many cards were created.
     """
+    if topic.retired_at is not None:
+        return 0
     have = Card.objects.filter(learner=learner, topic=topic).values_list("question_id", flat=True)
     missing = (
         Question.objects.filter(topic=topic, is_active=True)

@@ -74,10 +74,29 @@ def send_review_reminders(at: str | None = None) -> int:
 
 @shared_task(soft_time_limit=240, time_limit=300, **_RETRYING)
 def send_reminders_to(learner_ids: list[int], at: str) -> int:
+    """Write the chunk's reminders down first, then deliver each: a worker killed half-way
+    leaves the rest pending for ``retry_reminders``."""
     when = datetime.fromisoformat(at)
+    reminders.reminders_plan(learner_ids=learner_ids, at=when)
     return _for_each(
         learner_ids, lambda learner_id: reminders.reminder_send(learner_id=learner_id, at=when)
     )
+
+
+@shared_task(soft_time_limit=240, time_limit=300, **_RETRYING)
+def retry_reminders(at: str | None = None) -> int:
+    """Every few minutes: deliver the reminders a killed or failed worker left pending or
+    half-done (claimed longer than ``REMINDER_CLAIM_TIMEOUT_SECONDS`` ago)."""
+    now = datetime.fromisoformat(at) if at else timezone.now()
+    done = 0
+    for reminder_id in reminders.reminders_to_retry(now=now):
+        try:
+            done += bool(reminders.reminder_deliver(reminder_id=reminder_id, at=now))
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception:
+            logger.exception("retrying reminder %s failed", reminder_id)
+    return done
 
 
 @shared_task(soft_time_limit=60, time_limit=90, **_RETRYING)

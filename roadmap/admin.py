@@ -6,7 +6,9 @@ from django.db.models import Count
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from roadmap import editing, retirement
 from roadmap.links import store
 from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource, Track
 from roadmap.services import ensure_acyclic, lock_roadmap
@@ -63,7 +65,7 @@ class TopicResourceInline(admin.TabularInline):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(SimpleHistoryAdmin):
     list_display = ["position", "title", "slug", "topic_count"]
     list_display_links = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -77,10 +79,27 @@ class TrackAdmin(admin.ModelAdmin):
         return obj.n_topics
 
 
+class RetiredFilter(admin.SimpleListFilter):
+    title = "on the roadmap"
+    parameter_name = "retired"
+
+    def lookups(self, request, model_admin):
+        return [("no", "On the roadmap"), ("yes", "Retired")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(retired_at=None)
+        if self.value() == "yes":
+            return queryset.exclude(retired_at=None)
+        return queryset
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "track", "level", "hours", "prerequisite_count"]
-    list_filter = ["track", "level"]
+class TopicAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "track", "level", "hours", "prerequisite_count", "retired_at"]
+    list_filter = [RetiredFilter, "track", "level"]
+    actions = ["retire", "restore"]
+    readonly_fields = ["retired_at"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PrerequisiteInline, TopicResourceInline]
@@ -92,6 +111,39 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="prerequisites", ordering="n_prereqs")
     def prerequisite_count(self, obj):
         return obj.n_prereqs
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what a delete destroys; a topic holding learners' progress, notes
+        or cards may only be deleted by a superuser; everyone else is told to retire it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not request.user.is_superuser:
+            for topic in objs:
+                data = retirement.learner_data_on(topic=topic)
+                if data:
+                    perms_needed.add(
+                        f"{data.sentence(topic)}: only a superuser may destroy them — "
+                        "use the “Retire” action instead"
+                    )
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        editing.topic_delete(topic=obj, force=request.user.is_superuser)
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            self.delete_model(request, topic)
+
+    @admin.action(description="Retire (off the roadmap; learners keep their progress)", permissions=["change"])
+    def retire(self, request, queryset):
+        for topic in queryset:
+            retirement.topic_retire(topic=topic)
+        self.message_user(request, f"Retired {len(queryset)} topic{pluralize(len(queryset))}.", messages.SUCCESS)
+
+    @admin.action(description="Put back on the roadmap", permissions=["change"])
+    def restore(self, request, queryset):
+        for topic in queryset:
+            retirement.topic_restore(topic=topic)
+        self.message_user(request, f"Restored {len(queryset)} topic{pluralize(len(queryset))}.", messages.SUCCESS)
 
 
 class PrerequisiteForm(forms.ModelForm):
@@ -115,7 +167,7 @@ class PrerequisiteForm(forms.ModelForm):
 
 
 @admin.register(Prerequisite)
-class PrerequisiteAdmin(admin.ModelAdmin):
+class PrerequisiteAdmin(SimpleHistoryAdmin):
     form = PrerequisiteForm
     list_display = ["from_topic", "to_topic", "kind", "reason"]
     list_filter = ["kind", "to_topic__track", "from_topic__track"]
@@ -140,7 +192,7 @@ class LinkCheckInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "access", "year", "health", "health_checked_at"]
     list_filter = ["kind", "access", "health", "topic_resources__topic__track"]
     search_fields = ["title", "slug", "authors", "url"]

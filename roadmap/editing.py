@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from roadmap import retirement
 from roadmap.models import Access, Level, Resource, ResourceRole, Topic, TopicResource, Track
 from roadmap.services import lock_roadmap, one_graph_version
 
@@ -59,9 +60,15 @@ def topic_update(*, topic: Topic, **changes) -> Topic:
 
 
 @transaction.atomic
-def topic_delete(*, topic: Topic) -> None:
-    """Delete a topic with its edges and resource links; learners' progress on it goes too."""
+def topic_delete(*, topic: Topic, force: bool = False) -> None:
+    """Delete a topic with its edges and resource links.
+
+    Raises ``roadmap.retirement.TopicInUse`` when learners have progress, notes or cards on
+    it, unless ``force`` (a superuser in the admin): those would be destroyed with it.
+    """
     lock_roadmap()
+    if not force:
+        retirement.ensure_deletable(topic=topic)
     topic.delete()
 
 

@@ -8,6 +8,15 @@ Models hold fields, constraints and single-row logic. Anything that crosses rela
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+# Curation history (django-simple-history): every change to the roadmap's tracks, topics,
+# edges, resources and links is kept with who made it and when, and can be reverted in the
+# admin. Link health is the checker's, not a curator's: it is left out of the history.
+_LINK_HEALTH_FIELDS = [
+    "health", "health_checked_at", "consecutive_failures", "first_failure_at", "suggested_url",
+    "check_claimed_until",
+]  # fmt: skip
 
 
 class Level(models.TextChoices):
@@ -23,12 +32,19 @@ class Track(models.Model):
     title = models.CharField(max_length=120)
     position = models.PositiveSmallIntegerField(unique=True)
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
 
     def __str__(self):
         return self.title
+
+
+class TopicQuerySet(models.QuerySet):
+    def live(self):
+        """Topics on the roadmap: not retired (see ``roadmap.retirement``)."""
+        return self.filter(retired_at__isnull=True)
 
 
 class Topic(models.Model):
@@ -41,8 +57,17 @@ class Topic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="Honest estimate of study hours for a motivated learner.",
     )
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Retired topics are hidden from the roadmap, paths and new review decks; "
+        "learners keep their progress, notes and cards on them.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["track__position", "slug"]
@@ -54,7 +79,11 @@ class Topic(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return f"{self.title} (retired)" if self.retired_at else self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class PrerequisiteKind(models.TextChoices):
@@ -81,6 +110,7 @@ class Prerequisite(models.Model):
             "with (required edges only). Empty: the default (see quizzes.fire)."
         ),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["to_topic__slug", "from_topic__slug"]
@@ -152,6 +182,7 @@ class Resource(models.Model):
         max_length=500, blank=True, help_text="Where the URL permanently redirects to."
     )
     check_claimed_until = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=_LINK_HEALTH_FIELDS)
 
     class Meta:
         ordering = ["title"]
@@ -181,6 +212,7 @@ class TopicResource(models.Model):
     role = models.CharField(max_length=20, choices=ResourceRole.choices, default=ResourceRole.CORE)
     locator = models.CharField(max_length=200, blank=True, help_text='Where to look, e.g. "ch. 8".')
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "position", "id"]
@@ -219,6 +251,9 @@ class LinkCheckRun(models.Model):
     inconclusive = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
     trigger = models.CharField(max_length=20, default="schedule")
+    claimed_until = models.DateTimeField(
+        null=True, blank=True, help_text="Its resources are its own until then; unfinished after it, it was killed."
+    )
 
     class Meta:
         ordering = ["-started_at"]

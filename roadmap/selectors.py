@@ -32,10 +32,11 @@ def build_roadmap_graph() -> nx.DiGraph:
     ``reason`` and ``weight`` (None when the curriculum gives none).
     ``graph.graph["tracks"]`` maps each track slug that has topics to its ``title`` and
     ``topics`` (slugs), tracks in roadmap order, so track goals need no query of their own.
+    Retired topics and their edges are left out: no path, ready list or goal reaches them.
     """
     graph = nx.DiGraph()
     tracks = graph.graph["tracks"] = {}
-    rows = Topic.objects.values("id", "slug", "title", "hours", "level", "track__slug", "track__title")
+    rows = Topic.objects.live().values("id", "slug", "title", "hours", "level", "track__slug", "track__title")
     for topic in rows.order_by("track__position", "slug"):
         graph.add_node(
             topic["slug"],
@@ -48,11 +49,12 @@ def build_roadmap_graph() -> nx.DiGraph:
         )
         track = tracks.setdefault(topic["track__slug"], {"title": topic["track__title"], "topics": []})
         track["topics"].append(topic["slug"])
-    for source, target, kind, reason, weight in Prerequisite.objects.values_list(
+    edges = Prerequisite.objects.filter(from_topic__retired_at=None, to_topic__retired_at=None)
+    for source, target, kind, reason, weight in edges.values_list(
         "from_topic__slug", "to_topic__slug", "kind", "reason", "weight"
     ):
         graph.add_edge(source, target, kind=kind, reason=reason, weight=weight)
-    links = TopicResource.objects.values(
+    links = TopicResource.objects.filter(topic__retired_at=None).values(
         "topic__slug", "role", "locator", "position", "resource__id", "resource__slug", "resource__title",
         "resource__kind", "resource__access", "resource__url", "resource__health",
     ).order_by("topic__slug", "position", "id")

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.fields import BoundedDateField
 from progress.assignments import NOTE_MAX_LENGTH
 from progress.deadlines import BEHIND, DONE, ON_TRACK
 from progress.models import Assignment, Cohort
@@ -25,7 +26,7 @@ class AssignmentWriteSerializer(serializers.Serializer):
             "track builds on."
         ),
     )  # fmt: skip
-    due_date = serializers.DateField(help_text="Today or later.")
+    due_date = BoundedDateField(help_text="Today or later.")
     note = serializers.CharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, default="")
 
     def validate(self, data):

@@ -1,50 +1,81 @@
-"""API credentials: exchanging a password for a token, revoking it, signing up.
+"""API credentials: exchanging a password for a device's token, listing and revoking
+tokens, signing up.
 
-Failed logins are throttled per username and per client IP by ``progress.throttle``,
-the same counters the web login uses.
+Failed logins are counted and locked out by ``progress.lockout`` (django-axes), the same
+counts the web login and the admin use. Tokens are per device and expire when idle
+(``api.auth.authentication``).
 """
+
+import secrets
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from rest_framework.authtoken.models import Token
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
+from api.auth.authentication import key_digest
+from api.models import DeviceToken
+from progress.lockout import LoginLocked, retry_after
 from progress.models import Role, User
 from progress.services import user_create
-from progress.throttle import ensure_login_allowed, record_login_failure, record_login_success
 
 BAD_CREDENTIALS = "Unable to sign in with that username and password."
 
 
-def token_for_credentials(*, username: str, password: str, ip: str | None) -> Token:
-    """The user's API token (made on first use) if the password is right.
+DEVICE_MAX_LENGTH = DeviceToken._meta.get_field("device").max_length
 
-    Raises
-    ------
-    progress.throttle.LoginThrottled
-        After too many failures for this username or from this IP, even with the right password.
-    ValidationError
-        For a wrong username or password (or an inactive user).
-    """
-    ensure_login_allowed(username, ip)
-    user = authenticate(request=None, username=username, password=password)
-    if user is None:
-        record_login_failure(username, ip)
-        raise ValidationError(BAD_CREDENTIALS, code="bad_credentials")
-    record_login_success(username)
-    token, _ = Token.objects.get_or_create(user=user)
+
+@transaction.atomic
+def token_issue(*, user: User, device: str) -> DeviceToken:
+    """A new token for one of the user's devices; its key is on ``.key``, shown only now."""
+    key = secrets.token_urlsafe(32)
+    token = DeviceToken.objects.create(
+        user=user,
+        key_digest=key_digest(key),
+        device=(device.strip() or "API client")[:DEVICE_MAX_LENGTH],
+        last_used_at=timezone.now(),
+    )
+    token.key = key
     return token
 
 
-@transaction.atomic
-def token_revoke(*, user: User) -> None:
-    """Sign the user out of every API client: the next request with the old token gets 401."""
-    Token.objects.filter(user=user).delete()
+def tokens_of(*, user: User) -> QuerySet[DeviceToken]:
+    """The user's signed-in devices, the most recently used first."""
+    return DeviceToken.objects.filter(user=user)
 
 
 @transaction.atomic
-def learner_signup(*, username: str, password: str, email: str, **profile_fields) -> Token:
+def token_revoke(*, token: DeviceToken) -> None:
+    """Sign one device out: its next request with the token gets 401."""
+    token.delete()
+
+
+def token_for_credentials(*, username: str, password: str, device: str, request: HttpRequest) -> DeviceToken:
+    """A new token for this device if the password is right (see ``token_issue``).
+
+    ``request`` is the login's own: its client address and agent are what the lockout counts.
+
+    Raises
+    ------
+    progress.lockout.LoginLocked
+        After too many failures for this username from this address, or from this address,
+        even with the right password; the password is not checked then.
+    ValidationError
+        For a wrong username or password (or an inactive user).
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LoginLocked(retry_after(request))
+        raise ValidationError(BAD_CREDENTIALS, code="bad_credentials")
+    return token_issue(user=user, device=device)
+
+
+@transaction.atomic
+def learner_signup(*, username: str, password: str, email: str, device: str = "", **profile_fields) -> DeviceToken:
     """Create a learner (with the password validators applied) and their API token.
 
     Raises
@@ -67,4 +98,4 @@ def learner_signup(*, username: str, password: str, email: str, **profile_fields
             )
     except IntegrityError:  # the same username, signed up a moment earlier by another request
         raise ValidationError({"username": "A user with that username already exists."}) from None
-    return Token.objects.create(user=user)
+    return token_issue(user=user, device=device)

@@ -1,13 +1,15 @@
-"""Tokens and sign-up. Not idempotent-replayable: a stored response would hold a token."""
+"""Tokens (one per device, listed and revoked per device) and sign-up. Not
+idempotent-replayable: a stored response would hold a token."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from api.auth import serializers, services
-from api.views import APIView
-from progress.throttle import client_ip
+from api.auth.authentication import idle_limit
+from api.models import DeviceToken
+from api.throttling import AnonRateThrottle
+from api.views import APIView, GenericViewSet
 
 
 class TokenView(APIView):
@@ -21,9 +23,10 @@ class TokenView(APIView):
     @extend_schema(
         summary="Exchange a username and password for an API token",
         description=(
-            "Returns your API token (the same one until you sign out); send it as "
-            "`Authorization: Token <token>`. Too many failures for a username, or from an "
-            "address, answer 429 for a while, even with the right password."
+            "Returns a new token for this device; send it as `Authorization: Token <token>`. It "
+            "stops working after the configured number of days without use. Too many failures for "
+            "a username from your address, or from your address for any username, answer 429 "
+            "with Retry-After (seconds) until the lockout lifts, even with the right password."
         ),
         operation_id="auth_login",
         request=serializers.CredentialsSerializer,
@@ -36,19 +39,60 @@ class TokenView(APIView):
     def post(self, request):
         credentials = serializers.CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
-        token = services.token_for_credentials(**credentials.validated_data, ip=client_ip(request))
+        data = dict(credentials.validated_data)
+        data["device"] = _device(request, data.get("device", ""))
+        token = services.token_for_credentials(**data, request=request._request)
         return Response(serializers.TokenSerializer(token).data)
 
     @extend_schema(
-        summary="Revoke your API token",
-        description="Signs you out of every API client: the next request with the old token gets 401.",
+        summary="Sign this device out: revoke the token this request was sent with",
+        description="The next request with this token gets 401; your other devices stay signed in.",
         operation_id="auth_logout",
         request=None,
         responses={status.HTTP_204_NO_CONTENT: None},
     )
     def delete(self, request):
-        services.token_revoke(user=request.user)
+        if isinstance(request.auth, DeviceToken):
+            services.token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your signed-in devices: each token, when it was last used and expires",
+        description=(
+            "One entry per token: the device name it was issued to, when, when it was last used and "
+            "when it stops working unless used before; `current` marks the token of this request."
+        ),
+        operation_id="auth_devices_list",
+    ),
+    destroy=extend_schema(
+        summary="Sign one of your devices out (revoke its token)",
+        description="That device's next request gets 401. Someone else's token id is a 404.",
+        operation_id="auth_devices_revoke",
+    ),
+)
+class DeviceTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, GenericViewSet):
+    serializer_class = serializers.DeviceTokenSerializer
+    queryset = DeviceToken.objects.none()  # what the schema generator sees
+    object_name = "device token"
+
+    def get_queryset(self):
+        if self.is_schema_generation():
+            return self.queryset
+        return services.tokens_of(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        auth = getattr(self.request, "auth", None)
+        current = auth.pk if isinstance(auth, DeviceToken) else None
+        expiry = idle_limit()
+        for token in args[0] if kwargs.get("many") else args[:1]:
+            token.expires_at = token.last_used_at + expiry
+            token.current = token.pk == current
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.token_revoke(token=instance)
 
 
 class SignupRateThrottle(AnonRateThrottle):
@@ -76,7 +120,14 @@ class SignupView(APIView):
     def post(self, request):
         signup = serializers.SignupSerializer(data=request.data)
         signup.is_valid(raise_exception=True)
-        token = services.learner_signup(**signup.validated_data)
+        data = dict(signup.validated_data)
+        data["device"] = _device(request, data.get("device", ""))
+        token = services.learner_signup(**data)
         return Response(
             serializers.SignupResultSerializer(token).data, status=status.HTTP_201_CREATED
         )
+
+
+def _device(request, name: str) -> str:
+    """The device's name as the client gave it, or its User-Agent."""
+    return name.strip() or request.headers.get("User-Agent", "").strip()

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.fields import BoundedDateField, NumberField, TextField
 from progress.models import (
     LearnerProfile,
     ResourceProgress,
@@ -50,10 +51,10 @@ class MeUpdateSerializer(serializers.Serializer):
         validators=[validate_time_zone],
         help_text="An IANA name, e.g. Europe/Berlin.",
     )
-    hours_per_week = serializers.FloatField(min_value=0.5, max_value=80, required=False)
+    hours_per_week = NumberField(min_value=0.5, max_value=80, required=False)
     new_cards_per_day = serializers.IntegerField(min_value=0, max_value=500, required=False)
     reviews_per_day = serializers.IntegerField(min_value=0, max_value=5000, required=False)
-    desired_retention = serializers.FloatField(min_value=0.7, max_value=0.97, required=False)
+    desired_retention = NumberField(min_value=0.7, max_value=0.97, required=False)
     reminder_hour = serializers.IntegerField(
         min_value=0,
         max_value=23,
@@ -71,6 +72,11 @@ class TopicProgressSerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.slug", read_only=True)
     title = serializers.CharField(source="topic.title", read_only=True)
     track = serializers.CharField(source="topic.track.slug", read_only=True)
+    retired = serializers.BooleanField(
+        source="topic.is_retired",
+        read_only=True,
+        help_text="The topic is no longer on the roadmap; your progress and notes stay.",
+    )
 
     class Meta:
         model = TopicProgress
@@ -78,6 +84,7 @@ class TopicProgressSerializer(serializers.ModelSerializer):
             "topic",
             "title",
             "track",
+            "retired",
             "status",
             "started_at",
             "completed_at",
@@ -104,7 +111,7 @@ class TopicProgressSerializer(serializers.ModelSerializer):
 
 class ProgressUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TopicStatus.choices)
-    notes = serializers.CharField(
+    notes = TextField(
         max_length=NOTES_MAX_LENGTH,
         allow_blank=True,
         required=False,
@@ -128,10 +135,10 @@ class ActivityRangeSerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            "from": serializers.DateField(
+            "from": BoundedDateField(
                 required=False, help_text="First day (YYYY-MM-DD), your time zone."
             ),
-            "to": serializers.DateField(
+            "to": BoundedDateField(
                 required=False, help_text="Last day (YYYY-MM-DD); at most 366 days in all."
             ),
         }

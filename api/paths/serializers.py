@@ -1,14 +1,14 @@
 """Learning paths: what to ask for, and the path that comes back."""
 
-import math
-
 from rest_framework import serializers
 
-from api.fields import ChoiceListField, HttpURLField
+from api.fields import BoundedDateField, ChoiceListField, HttpURLField, NumberField
 from progress.planning import MAX_GOALS, MAX_KNOWN
 from roadmap.models import Access, Level, LinkHealth, ResourceKind, ResourceRole
 
 HOURS_IN_A_WEEK = 168
+# Less than half an hour a week plans a path decades long, past the last date there is.
+MIN_HOURS_PER_WEEK = 0.5
 
 
 class PathRequestSerializer(serializers.Serializer):
@@ -40,11 +40,16 @@ class PathRequestSerializer(serializers.Serializer):
             "of as short review steps (ignored with `known`)."
         ),
     )
-    hours_per_week = serializers.FloatField(
+    hours_per_week = NumberField(
         required=False,
-        help_text="Study hours a week, more than 0. Defaults to your profile's (5 when anonymous).",
+        min_value=MIN_HOURS_PER_WEEK,
+        max_value=HOURS_IN_A_WEEK,
+        help_text=(
+            f"Study hours a week, {MIN_HOURS_PER_WEEK} to {HOURS_IN_A_WEEK}. "
+            "Defaults to your profile's (5 when anonymous)."
+        ),
     )
-    start_date = serializers.DateField(
+    start_date = BoundedDateField(
         required=False, help_text="The day you start. Defaults to today (in your time zone)."
     )
     preferred_access = ChoiceListField(
@@ -56,12 +61,6 @@ class PathRequestSerializer(serializers.Serializer):
         help_text="Resource kinds to prefer for the resource to start each topic with, best first.",
     )  # fmt: skip
 
-    def validate_hours_per_week(self, value: float) -> float:
-        if not (math.isfinite(value) and 0 < value <= HOURS_IN_A_WEEK):
-            raise serializers.ValidationError(
-                f"hours_per_week must be more than 0 and at most {HOURS_IN_A_WEEK}, got {value}"
-            )
-        return value
 
 
 class PathResourceSerializer(serializers.Serializer):

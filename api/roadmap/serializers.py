@@ -55,10 +55,16 @@ class TopicSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Your status on this topic; null when not signed in.",
     )
+    retired_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When curators took the topic off the roadmap; null while it is on it. "
+        "Learners keep their progress, notes and cards on a retired topic.",
+    )
 
     class Meta:
         model = Topic
-        fields = ["slug", "title", "summary", "track", "level", "hours", "status", "updated_at"]
+        fields = ["slug", "title", "summary", "track", "level", "hours", "status", "retired_at", "updated_at"]
 
 
 class PrerequisiteEdgeSerializer(serializers.ModelSerializer):
@@ -136,6 +142,11 @@ class TopicWriteSerializer(serializers.Serializer):
     track = SlugReferenceField(queryset=Track.objects.all())
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     hours = serializers.IntegerField(min_value=1, max_value=1000)
+    retired = serializers.BooleanField(
+        required=False,
+        help_text="true takes the topic off the roadmap (learners keep what they have on it); "
+        "false puts it back.",
+    )
 
 
 class PrerequisiteSerializer(serializers.ModelSerializer):

@@ -3,17 +3,18 @@
 Reads carry ETags (``api.etag``); topic reads include the caller's own status.
 """
 
-from django.db.models import Count, Prefetch
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins
-from rest_framework.exceptions import NotFound
+from rest_framework import mixins, status
+from rest_framework.exceptions import APIException, NotFound
 
 from api.etag import RoadmapETagMixin
 from api.permissions import IsCuratorOrReadOnly
 from api.roadmap import filtersets, serializers
 from api.views import EditableViewSet, GenericViewSet
 from progress import selectors as progress_selectors
-from roadmap import editing, services
+from roadmap import editing, retirement, services
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
 
 
@@ -27,7 +28,9 @@ from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
     )
 )
 class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
-    queryset = Track.objects.annotate(topic_count=Count("topics")).order_by("position")
+    queryset = Track.objects.annotate(
+        topic_count=Count("topics", filter=Q(topics__retired_at=None))
+    ).order_by("position")
     serializer_class = serializers.TrackSerializer
     permission_classes = [IsCuratorOrReadOnly]
 
@@ -57,8 +60,10 @@ class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
         description="Send only the fields that change. Renaming the slug keeps its edges, links and progress.",
     ),
     destroy=extend_schema(
-        summary="Delete a topic with its edges, links and learners' progress (curators)",
-        description="Removes the topic and everything that hangs off it, learners' progress included.",
+        summary="Delete a topic nobody has studied (curators)",
+        description="A topic on which learners have progress, notes or cards is not deleted: "
+        "409 says how many, and PATCH `{\"retired\": true}` retires it instead.",
+        responses={status.HTTP_204_NO_CONTENT: None},
     ),
 )
 class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
@@ -89,15 +94,36 @@ class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
             raise NotFound(f"No topic {slug!r}.") from None
 
     def create_object(self, data):
+        retired = data.pop("retired", False)
         topic = editing.topic_create(**data)
+        if retired:
+            retirement.topic_retire(topic=topic)
         return progress_selectors.topic_detail_for(slug=topic.slug, learner=self.request.user)
 
+    @transaction.atomic
     def update_object(self, topic, data):
-        topic = editing.topic_update(topic=topic, **data)
+        retired = data.pop("retired", None)
+        if data:
+            topic = editing.topic_update(topic=topic, **data)
+        if retired is True:
+            retirement.topic_retire(topic=topic)
+        elif retired is False:
+            retirement.topic_restore(topic=topic)
         return progress_selectors.topic_detail_for(slug=topic.slug, learner=self.request.user)
 
     def delete_object(self, topic):
-        editing.topic_delete(topic=topic)
+        try:
+            editing.topic_delete(topic=topic)
+        except retirement.TopicInUse as error:
+            raise TopicInUseConflict(
+                f"{error.data.sentence(topic)}. Deleting it would destroy them: retire it "
+                f'instead with PATCH /api/v1/topics/{topic.slug}/ {{"retired": true}}.'
+            ) from None
+
+
+class TopicInUseConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "topic_in_use"
 
 
 @extend_schema_view(

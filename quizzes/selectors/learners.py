@@ -14,7 +14,7 @@ from quizzes.models import Reminder, ReviewLog
 
 def unseen_reminders(learner: User) -> QuerySet[Reminder]:
     """The learner's in-app review notices not yet seen, newest first."""
-    return Reminder.objects.filter(learner=learner, seen_at=None).order_by("-local_date")
+    return Reminder.objects.filter(learner=learner, seen_at=None).exclude(sent_at=None).order_by("-local_date")
 
 
 def learners_due_reminder(*, now: datetime) -> list[int]:

@@ -71,7 +71,7 @@ def export_curriculum() -> dict:
                 "prerequisites": edges.get(t.pk, []),
                 "resources": links.get(t.pk, []),
             }
-            for t in Topic.objects.select_related("track").order_by("track__position", "slug")
+            for t in Topic.objects.live().select_related("track").order_by("track__position", "slug")
         ],
     }
     for handler in sections.handlers():

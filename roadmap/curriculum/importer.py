@@ -3,7 +3,9 @@
 The import is one transaction: every problem is collected first (parse, references,
 cycles) and nothing is written unless there are none. Re-importing the same file changes
 nothing. Topics, resources and tracks are upserted by slug; for every topic in the file,
-its prerequisites and resource links are exactly those the file lists. Sections owned by
+its prerequisites and resource links are exactly those the file lists. A topic of one of
+the file's tracks that the file no longer lists is retired, never deleted (learners keep
+their progress on it); listed again, it is back. Sections owned by
 a higher layer (the question bank) are written by the handlers registered in
 ``roadmap.curriculum.sections``, inside the same transaction.
 """
@@ -15,12 +17,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from roadmap.curriculum import sections
 from roadmap.curriculum.parse import validate
 from roadmap.curriculum.spec import Curriculum, CurriculumError, Problem
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
-from roadmap.services import ensure_acyclic, lock_roadmap, one_graph_version
+from roadmap.services import bump_graph_version, ensure_acyclic, lock_roadmap, one_graph_version
 
 
 @dataclass
@@ -46,7 +49,7 @@ class ImportReport:
         for kind in kinds:
             numbers = [
                 f"{self.counts[f'{kind} {a}']} {a}"
-                for a in ("created", "updated", "deleted", "unchanged")
+                for a in ("created", "updated", "retired", "deleted", "unchanged")
                 if self.counts[f"{kind} {a}"]
             ]
             if numbers:
@@ -147,6 +150,7 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
                 )
             _sync_edges(curriculum, topics, report)
             _sync_links(curriculum, topics, resources, report)
+            _retire_dropped_topics(curriculum, topics, report)
             for handler in sections.handlers():
                 handler.load(curriculum, topics=topics, resources=resources, report=report)
         if dry_run:
@@ -220,3 +224,27 @@ def _sync_links(curriculum, topics, resources, report) -> None:
         if pair not in wanted:
             link.delete()
             report.note("resource links", "deleted", f"{pair[0]}: {pair[1]}")
+
+
+def _retire_dropped_topics(curriculum: Curriculum, topics: dict[str, Topic], report: ImportReport) -> None:
+    """Retire the topics of the file's tracks that it no longer lists; restore listed ones.
+
+    Only the file's own tracks: a file that covers one track leaves the others alone.
+    """
+    listed = {spec.slug for spec in curriculum.topics}
+    tracks = set(Track.objects.filter(slug__in=[spec.slug for spec in curriculum.tracks]).values_list("id", flat=True))
+    now = timezone.now()
+    changed = False
+    for slug, topic in sorted(topics.items()):
+        if slug in listed and topic.retired_at is not None:
+            topic.retired_at = None
+            report.note("topics", "updated", f"{slug} (back from retirement)")
+        elif slug not in listed and topic.retired_at is None and topic.track_id in tracks:
+            topic.retired_at = now
+            report.note("topics", "retired", f"{slug} (learners keep their progress)")
+        else:
+            continue
+        Topic.objects.filter(pk=topic.pk).update(retired_at=topic.retired_at)
+        changed = True
+    if changed:
+        bump_graph_version()  # QuerySet.update sends no signals

@@ -5,7 +5,13 @@ the database already holds, so a file may refer to topics or resources loaded ea
 checks acyclicity with the same ``roadmap.services.ensure_acyclic`` the admin and API use.
 
 A file is a mapping with any of ``tracks``, ``resources``, ``topics`` and ``questions``,
-and may ``include`` sibling files (paths relative to it) whose sections are merged in.
+and may ``include`` sibling files whose sections are merged in.
+
+A curriculum file is data, never a way into the filesystem: ``include`` names files in
+the including file's own folder only (a plain file name: no absolute path, no ``..``,
+no symbolic link leading elsewhere, nothing but a regular file), and every file is read
+up to ``MAX_FILE_BYTES``, all of them together up to ``MAX_TOTAL_BYTES``. Every problem
+is a ``Problem`` with file and line, never an exception.
 """
 
 from __future__ import annotations
@@ -216,35 +222,98 @@ def _list(data: dict, name: str, filename: str, problems: list[Problem]) -> list
     return value
 
 
+MAX_FILE_BYTES = 4 * 1024 * 1024  # the shipped files are 150 kB at most
+MAX_TOTAL_BYTES = 16 * 1024 * 1024
+
+
 def load(path: str | Path) -> tuple[Curriculum, list[Problem]]:
     """Read a curriculum file and its includes; return the specs and every parse problem."""
     curriculum = Curriculum()
     problems: list[Problem] = []
-    _load_into(Path(path), curriculum, problems, seen=set())
+    path = Path(path)
+    text = _read(path, problems, budget=MAX_TOTAL_BYTES, where=Problem(str(path), 1, "file", ""))
+    if text is not None:
+        budget = [MAX_TOTAL_BYTES - len(text.encode())]
+        _load_into(path, text, curriculum, problems, seen={path.resolve()}, budget=budget)
     return curriculum, problems
 
 
-def _load_into(path: Path, curriculum: Curriculum, problems: list[Problem], seen: set[Path]) -> None:
-    resolved = path.resolve()
-    if resolved in seen:
-        problems.append(Problem(str(path), None, "include", "is included twice"))
-        return
-    seen.add(resolved)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(str(path), None, "file", f"cannot be read: {error}"))
-        return
+def _load_into(
+    path: Path, text: str, curriculum: Curriculum, problems: list[Problem], seen: set[Path], budget: list[int]
+) -> None:
     data, parse_problems = parse_text(text, str(path))
     problems.extend(parse_problems)
     curriculum.files.append(str(path))
     _build(data, str(path), problems, curriculum)
     includes = data.get("include", []) or []
+    line = getattr(includes, "line", None) or getattr(data, "line", None) or 1
     if not isinstance(includes, list):
-        problems.append(Problem(str(path), None, "include", "must be a list of file names"))
+        problems.append(Problem(str(path), line, "include", "must be a list of file names"))
         return
     for name in includes:
-        _load_into(path.parent / str(name), curriculum, problems, seen)
+        where = Problem(str(path), line, f"include {name!r}" if isinstance(name, str) else "include", "")
+        included = _sibling(path, name, problems, where)
+        if included is None:
+            continue
+        if included.resolve() in seen:
+            problems.append(_at(where, "is included twice"))
+            continue
+        seen.add(included.resolve())
+        text = _read(included, problems, budget=budget[0], where=where)
+        if text is not None:
+            budget[0] -= len(text.encode())
+            _load_into(included, text, curriculum, problems, seen, budget)
+
+
+def _sibling(path: Path, name, problems: list[Problem], where: Problem) -> Path | None:
+    """The included file, if ``name`` is a plain file name of a regular file in ``path``'s folder."""
+    if not isinstance(name, str) or not name.strip():
+        problems.append(_at(where, "each include must be a file name"))
+        return None
+    if name != Path(name).name or name in {".", ".."} or "\\" in name:
+        problems.append(_at(where, "must name a file in the same folder (no path, no '..')"))
+        return None
+    included = path.parent / name
+    folder = path.parent.resolve()
+    try:
+        target = included.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(_at(where, "no such file in the same folder"))
+        return None
+    if target.parent != folder:
+        problems.append(_at(where, "is a link to a file outside the folder"))
+        return None
+    if not target.is_file():
+        problems.append(_at(where, "is not a regular file"))
+        return None
+    return included
+
+
+def _read(path: Path, problems: list[Problem], *, budget: int, where: Problem) -> str | None:
+    """The file's text, or None (and a problem) when it cannot be read or is too big."""
+    limit = min(MAX_FILE_BYTES, budget)
+    try:
+        if not path.is_file():
+            problems.append(_at(where, f"{path} is not a readable file"))
+            return None
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+    except OSError as error:
+        problems.append(_at(where, f"{path} cannot be read ({error.strerror or type(error).__name__})"))
+        return None
+    if len(raw) > limit:
+        which = "a file" if limit == MAX_FILE_BYTES else "all the files together"
+        problems.append(_at(where, f"{path} is over the size limit ({limit // 1024} kB for {which})"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(_at(where, f"{path} is not UTF-8 text (byte {error.start})"))
+        return None
+
+
+def _at(where: Problem, message: str) -> Problem:
+    return Problem(where.file, where.line, where.key, message)
 
 
 def validate(

@@ -1,7 +1,11 @@
 """Reading YAML with line numbers, and typed fields out of its mappings.
 
 ``parse_text`` loads one YAML document with PyYAML's safe loader, remembering the line of
-every mapping and reporting duplicate keys (which PyYAML silently lets the last one win).
+every mapping and list and reporting duplicate keys (which PyYAML silently lets the last one
+win). A curriculum file is data written by people, so the shapes YAML allows but no such
+file needs are refused with a line instead of being built: more than ``MAX_ALIASES``
+aliases (an alias bomb), nesting deeper than ``MAX_DEPTH`` (a stack overflow), and keys
+that are not plain values (an alias to a list used as a key).
 ``FieldReader`` reads typed fields out of one mapping and collects every problem instead of
 stopping at the first, so a curator sees all of a file's problems in one run. Pure.
 """
@@ -12,23 +16,56 @@ import yaml
 
 from roadmap.curriculum.spec import SLUG_CHARS, Ignores, LintIgnore, Located, Problem
 
+MAX_DEPTH = 20  # the format needs 5
+MAX_ALIASES = 100  # the shipped files use none
+
 
 class _LineDict(dict):
     line: int | None = None
 
 
+class _LineList(list):
+    line: int | None = None
+
+
+class _Refused(yaml.YAMLError):
+    """A shape no curriculum needs; reported like a syntax error, with its line."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that remembers each mapping's line and reports duplicate keys."""
+    """SafeLoader that remembers lines, reports duplicate keys and bounds depth and aliases."""
 
     def __init__(self, stream, filename: str, problems: list[Problem]):
         super().__init__(stream)
         self._filename = filename
         self._problems = problems
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _Refused(f"more than {MAX_ALIASES} aliases (*name)", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _Loader, node, deep=False):
     seen: set = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Refused("a key must be a plain value, not a list or a mapping", node.start_mark)
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
             loader._problems.append(Problem(loader._filename, key_node.start_mark.line + 1, str(key), "duplicate key"))
@@ -38,7 +75,14 @@ def _construct_mapping(loader: _Loader, node, deep=False):
     return mapping
 
 
+def _construct_list(loader: _Loader, node):
+    items = _LineList(loader.construct_sequence(node, deep=True))
+    items.line = node.start_mark.line + 1
+    return items
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
 def parse_text(text: str, filename: str) -> tuple[dict, list[Problem]]:
@@ -47,6 +91,8 @@ def parse_text(text: str, filename: str) -> tuple[dict, list[Problem]]:
     loader = _Loader(text, filename, problems)
     try:
         data = loader.get_single_data()
+    except RecursionError:  # not reachable within MAX_DEPTH; kept so nothing ever escapes
+        return {}, [Problem(filename, 1, "yaml", f"nested more than {MAX_DEPTH} levels deep")]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

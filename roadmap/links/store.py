@@ -150,7 +150,7 @@ def check_resources(
         targets = list(targets.order_by("id").values_list("id", "url"))
         if not targets:
             return None
-        run = LinkCheckRun.objects.create(started_at=timezone.now(), trigger=trigger)
+        run = LinkCheckRun.objects.create(started_at=timezone.now(), trigger=trigger, claimed_until=until)
         try:
             report = run_checks(
                 targets,
@@ -339,6 +339,17 @@ def _reason(report: RunReport) -> str:
             f"stopped at the time budget: {len(report.unchecked)} of {total} links not checked"
         )
     return _clip("; ".join(reasons), LinkCheckRun._meta.get_field("reason").max_length)
+
+
+def close_abandoned_runs(*, now: datetime) -> int:
+    """Close the runs whose worker was killed (SIGKILL, a lost machine): unfinished after
+    their claims lapsed. Nothing of them was recorded, so their resources kept their health
+    and stay due; with the claims lapsed, the next run checks them. Returns how many."""
+    return LinkCheckRun.objects.filter(finished_at=None, claimed_until__lt=now).update(
+        finished_at=now,
+        inconclusive=True,
+        reason="stopped before anything was recorded (its worker was killed); its links are checked again",
+    )
 
 
 def _mark_stopped(run: LinkCheckRun, exc: BaseException) -> None:

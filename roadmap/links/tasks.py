@@ -51,6 +51,8 @@ def check_due_links(at: str | None = None) -> int:
     """Nightly: check every resource that is due, in chunks grouped by host. Returns the
     chunk count."""
     now = datetime.fromisoformat(at) if at else timezone.now()
+    if closed := store.close_abandoned_runs(now=timezone.now()):
+        logger.warning("link checks: closed %d run(s) whose worker was killed", closed)
     due = store.resources_due_for_check(now=now).values_list("id", "url")
     chunks = chunk_by_host(due, size=CHUNK_URLS)
     for chunk in chunks:

@@ -7,9 +7,9 @@ linear-algebra ──required──▶ calculus ──required──▶ deep-lea
 from types import SimpleNamespace
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.auth.services import token_issue
 from tests.factories import (
     PrerequisiteFactory,
     ResourceFactory,
@@ -23,7 +23,7 @@ def client_for(user=None) -> APIClient:
     """A client that authenticates like a phone does: ``Authorization: Token ...``."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
+        token = token_issue(user=user, device="test phone")
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 

@@ -67,11 +67,12 @@ MATRIX = [
     ("POST", "/api/v1/paths/", {"goals": ["deep-learning"]}, statuses(400, 200, 200, 200, 200, 200)),
     ("GET", "/api/v1/me/ready/", None, statuses(401, 200, 200, 200, 200, 200)),
     ("GET", URL, None, statuses(401, 200, 200, 200, 200, 200)),
-    # Mentors for learners of their cohorts, curators for anyone; bob is nobody's to the mentor.
+    # Mentors for learners of their cohorts only; curating gives no mentoring relation, so a
+    # curator gets the same 400 as for a username that does not exist.
     ("POST", URL, {"learner": "alice", "goals": ["calculus"], "due_date": "{due}"},
-     statuses(401, 403, 403, 201, 400, 201)),
+     statuses(401, 403, 403, 201, 400, 400)),
     ("POST", URL, {"cohort": "{alice_cohort}", "goals": ["calculus"], "due_date": "{due}"},
-     statuses(401, 403, 403, 201, 400, 201)),
+     statuses(401, 403, 403, 201, 400, 400)),
     # Seen by its learner and the mentors concerned; 404 for everyone else.
     ("GET", URL + "{for_alice}/", None, statuses(401, 200, 404, 200, 404, 404)),
     ("GET", URL + "{for_cohort}/", None, statuses(401, 200, 404, 200, 404, 404)),
@@ -255,3 +256,16 @@ def test_listing_assignments_costs_the_same_queries_for_one_or_many(
     with CaptureQueriesContext(connection) as many:
         assert as_mentor.get(URL).json()["count"] == 12
     assert len(many) == len(one)
+
+
+def test_a_curator_cannot_tell_a_real_learner_from_a_made_up_name(world):
+    carol = world.clients["carol"]
+    body = {"goals": ["calculus"], "due_date": world.due}
+
+    before = Assignment.objects.count()
+    real = carol.post(URL, {**body, "learner": "alice"})
+    made_up = carol.post(URL, {**body, "learner": "nobody-by-this-name"})
+
+    assert real.status_code == made_up.status_code == 400
+    assert real.json()["learner"] == made_up.json()["learner"].replace("nobody-by-this-name", "alice")
+    assert Assignment.objects.count() == before

@@ -19,6 +19,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
+from api.models import DeviceToken
 from progress.assignments import assignment_create
 from progress.models import Cohort
 from quizzes.models import Card
@@ -60,6 +61,8 @@ AUTH = [
         {"username": "alice", "password": "correct horse battery staple"},
     ),
     Row("DELETE", "/api/v1/auth/token/", SIGNED_IN_204),
+    Row("GET", "/api/v1/auth/tokens/", SIGNED_IN_200),
+    Row("DELETE", "/api/v1/auth/tokens/{alice_token}/", statuses(401, 204, 404, 404, 404, 404)),
     Row(
         "POST",
         "/api/v1/auth/signup/",
@@ -79,7 +82,9 @@ ROADMAP = [
     ),
     Row("GET", "/api/v1/topics/{topic}/", EVERYONE_200),
     Row("PATCH", "/api/v1/topics/{topic}/", CURATOR_200, {"title": "Calculus I"}),
-    Row("DELETE", "/api/v1/topics/{topic}/", CURATOR_204),
+    Row("DELETE", "/api/v1/topics/{unstudied_topic}/", CURATOR_204),
+    # Alice has a card on it: not even a curator deletes it (retire it instead).
+    Row("DELETE", "/api/v1/topics/{topic}/", statuses(401, 403, 403, 403, 403, 409)),
     Row("GET", "/api/v1/prerequisites/", EVERYONE_200),
     Row(
         "POST",
@@ -166,7 +171,7 @@ ASSIGNMENTS = [
     Row(
         "POST",
         "/api/v1/assignments/",
-        statuses(401, 403, 403, 201, 400, 201),
+        statuses(401, 403, 403, 201, 400, 400),  # curating is no mentoring relation
         {"learner": "alice", "goals": ["calculus"], "due_date": "2999-12-31"},
     ),
     Row("GET", "/api/v1/assignments/{alice_assignment}/", statuses(401, 200, 404, 200, 404, 404)),
@@ -221,6 +226,7 @@ def world(roadmap, alice, bob, mentor, other_mentor, carol):
     clients["anonymous"] = client_for(None)
     ids = {
         "topic": roadmap.calculus.slug,
+        "unstudied_topic": roadmap.linear_algebra.slug,
         "prerequisite": roadmap.la_calc.pk,
         "resource": roadmap.book.pk,
         "alice_cohort": Cohort.objects.get(learners=alice).pk,
@@ -232,6 +238,7 @@ def world(roadmap, alice, bob, mentor, other_mentor, carol):
     question = QuestionFactory(topic=roadmap.calculus)
     enroll_topic_cards(learner=alice, topic=roadmap.calculus, now=timezone.now() - timedelta(minutes=1))
     ids["question"] = question.pk
+    ids["alice_token"] = DeviceToken.objects.get(user=alice).pk
     ids["alice_card"] = Card.objects.get(learner=alice, question=question).pk
     return SimpleNamespace(clients=clients, ids=ids)
 
@@ -278,12 +285,14 @@ def _schema_path(row: Row) -> str:
 API_PREFIX = "api/v1/"
 _SAMPLE_IDS = {
     "topic": "calculus",
+    "unstudied_topic": "linear-algebra",
     "prerequisite": 1,
     "resource": 1,
     "alice_cohort": 1,
     "bob_cohort": 2,
     "alice_assignment": 1,
     "question": 1,
+    "alice_token": 1,
 }
 _HANDLERS = ("get", "post", "put", "patch", "delete")
 

@@ -203,6 +203,8 @@ def test_bad_resource_links_are_refused(as_carol, roadmap, topics):
         ("page=abc", 400, "page"),
         ("page=99", 404, "detail"),
         ("page_size=-5&page=2", 400, "page_size"),
+        ("page_size=null", 400, "page_size"),
+        ("page_size=201", 400, "page_size"),
         ("level=", 200, "results"),  # an empty filter is no filter
     ],
 )

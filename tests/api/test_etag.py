@@ -155,3 +155,11 @@ def test_if_none_match_compares_weakly_and_understands_lists_and_star():
     assert etag_matches("*", 'W/"abc"')
     assert not etag_matches('W/"abd"', 'W/"abc"')
     assert not etag_matches("", 'W/"abc"')
+
+
+def test_if_none_match_star_answers_304_only_for_a_valid_request(anonymous, roadmap):
+    good = anonymous.get("/api/v1/topics/", HTTP_IF_NONE_MATCH="*")
+    bad = anonymous.get("/api/v1/topics/?page_size=abc", HTTP_IF_NONE_MATCH="*")
+
+    assert good.status_code == 304
+    assert bad.status_code == 400

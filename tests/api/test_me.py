@@ -295,6 +295,13 @@ def test_a_mentor_and_a_curator_have_a_me_too(as_mentor, as_carol):
     assert as_carol.get("/api/v1/me/").json()["roles"] == ["curator"]
 
 
+def test_notes_must_be_text(as_alice, roadmap):
+    response = as_alice.put("/api/v1/me/progress/calculus/", {"status": "in_progress", "notes": -1308})
+
+    assert response.status_code == 400
+    assert response.json() == {"notes": ["Not a valid string."]}
+
+
 ZONES = ["UTC", "Pacific/Auckland", "America/Los_Angeles"]
 STATUSES = ["not_started", "in_progress", "done", "skipped"]
 

@@ -156,8 +156,8 @@ def test_a_faded_direct_prerequisite_can_be_relearnt_in_full(as_alice, roadmap, 
         ({"goals": ["astrology"], "known": []}, "detail", "unknown topic(s) or track(s): 'astrology'"),
         ({"goals": ["calculus"], "known": ["alchemy"]}, "detail", "unknown topic(s): 'alchemy'"),
         ({"goals": ["calculus"], "known": ["calculus"]}, "detail", "goal(s) already known: 'calculus'"),
-        ({"goals": ["calculus"], "known": [], "hours_per_week": 0}, "hours_per_week", "more than 0"),
-        ({"goals": ["calculus"], "known": [], "hours_per_week": -3}, "hours_per_week", "more than 0"),
+        ({"goals": ["calculus"], "known": [], "hours_per_week": 0}, "hours_per_week", "greater than or equal to 0.5"),
+        ({"goals": ["calculus"], "known": [], "hours_per_week": -3}, "hours_per_week", "greater than or equal to 0.5"),
         ({"goals": [], "known": []}, "goals", "This list may not be empty."),
         ({"goals": ["calculus"] * (MAX_GOALS + 1), "known": []}, "goals", f"no more than {MAX_GOALS}"),
         ({"goals": ["calculus"], "known": ["x"] * (MAX_KNOWN + 1)}, "known", f"no more than {MAX_KNOWN}"),
@@ -236,3 +236,28 @@ def test_the_endpoints_are_documented_without_warnings():
                 or "201" in operation["responses"]
                 or "204" in operation["responses"]
             )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"start_date": "9999-12-01"}, "start_date"),
+        ({"start_date": "1066-10-14"}, "start_date"),
+        ({"hours_per_week": 1e-9}, "hours_per_week"),
+        ({"hours_per_week": 0.25}, "hours_per_week"),
+        ({"hours_per_week": 169}, "hours_per_week"),
+        ({"hours_per_week": True}, "hours_per_week"),
+        ({"hours_per_week": "5"}, "hours_per_week"),
+    ],
+)
+def test_out_of_range_path_requests_are_a_400_naming_the_field(anonymous, roadmap, change, field):
+    response = anonymous.post("/api/v1/paths/", {"goals": ["deep-learning"], "known": [], **change})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_the_edges_of_the_documented_ranges_are_accepted(anonymous, roadmap):
+    body = {"goals": ["deep-learning"], "known": [], "start_date": "2999-12-31", "hours_per_week": 0.5}
+
+    assert anonymous.post("/api/v1/paths/", body).status_code == 200

@@ -38,6 +38,7 @@ def test_anyone_can_read_topics_and_anonymous_callers_see_no_status(anonymous, r
         "level": "advanced",
         "hours": 40,
         "status": None,
+        "retired_at": None,
         "updated_at": results[2]["updated_at"],
     }
 

@@ -1,11 +1,13 @@
 """Curators edit the roadmap through the API; every edit is validated and moves the version."""
 
 import pytest
+from django.utils import timezone
 
 from progress.models import TopicProgress
+from quizzes.services import enroll_topic_cards
 from roadmap.models import LinkHealth, Prerequisite, Resource, Topic, TopicResource
 from roadmap.selectors import graph_version
-from tests.factories import TopicProgressFactory
+from tests.factories import QuestionFactory, TopicProgressFactory
 
 
 def test_a_curator_adds_a_topic(as_carol, roadmap):
@@ -67,15 +69,48 @@ def test_renaming_a_topics_slug_keeps_its_edges(as_carol, roadmap):
     assert as_carol.get("/api/v1/topics/calculus/").status_code == 404
 
 
-def test_deleting_a_topic_removes_its_edges_links_and_learners_progress(as_carol, alice, roadmap):
-    TopicProgressFactory(learner=alice, topic=roadmap.calculus, status="done")
-
+def test_deleting_a_topic_nobody_studied_removes_it_with_its_edges_and_links(as_carol, roadmap):
     assert as_carol.delete("/api/v1/topics/calculus/").status_code == 204
 
     assert not Topic.objects.filter(slug="calculus").exists()
     assert not Prerequisite.objects.filter(pk__in=[roadmap.la_calc.pk, roadmap.calc_dl.pk]).exists()
     assert not TopicResource.objects.filter(resource=roadmap.video).exists()
-    assert not TopicProgress.objects.filter(learner=alice).exists()
+
+
+def test_a_topic_with_learners_data_is_not_deleted_and_the_409_says_how_many(as_carol, alice, bob, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap.calculus, status="done")
+    TopicProgressFactory(learner=bob, topic=roadmap.calculus, status="in_progress", notes="Chain rule!")
+    QuestionFactory(topic=roadmap.calculus)
+    enroll_topic_cards(learner=alice, topic=roadmap.calculus, now=timezone.now())
+
+    response = as_carol.delete("/api/v1/topics/calculus/")
+
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert detail.startswith(
+        "2 learners have progress, notes or cards on calculus (2 with progress, 1 with notes, 1 with cards)."
+    )
+    assert '{"retired": true}' in detail
+    assert TopicProgress.objects.filter(topic=roadmap.calculus).count() == 2
+    assert Prerequisite.objects.filter(pk=roadmap.la_calc.pk).exists()
+
+
+def test_a_curator_retires_a_topic_and_puts_it_back(as_carol, alice, roadmap):
+    TopicProgressFactory(learner=alice, topic=roadmap.calculus, status="done", notes="Mine.")
+    version = graph_version()
+
+    retired = as_carol.patch("/api/v1/topics/calculus/", {"retired": True})
+
+    assert retired.status_code == 200
+    assert retired.json()["retired_at"] is not None
+    assert graph_version() > version
+    assert "calculus" not in [t["slug"] for t in as_carol.get("/api/v1/topics/").json()["results"]]
+    assert TopicProgress.objects.get(learner=alice, topic=roadmap.calculus).notes == "Mine."
+
+    restored = as_carol.patch("/api/v1/topics/calculus/", {"retired": False})
+
+    assert restored.json()["retired_at"] is None
+    assert "calculus" in [t["slug"] for t in as_carol.get("/api/v1/topics/").json()["results"]]
 
 
 def test_a_curator_adds_a_prerequisite_edge(as_carol, roadmap):

@@ -38,13 +38,38 @@ def test_the_deploy_check_warns_when_the_link_checker_may_reach_private_networks
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(env, message):
     result = manage("check", **{**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def example_secret_key() -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith("SECRET_KEY="):
+            return line.removeprefix("SECRET_KEY=")
+    raise AssertionError(".env.example has no SECRET_KEY line")
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        (example_secret_key(), "SECRET_KEY is the placeholder from .env.example"),
+        ("pathwise-development-only-secret-key-never-use-in-production", "is the placeholder"),
+        ("abcdefghijklmnop" * 4, "SECRET_KEY repeats a short pattern"),
+        ("ab" * 40, "SECRET_KEY uses fewer than 12 different characters"),
+        ("tooShort-9f8e7d", "SECRET_KEY is 15 characters long"),
+    ],
+    ids=["the .env.example placeholder", "the development key", "a pattern", "few characters", "short"],
+)
+def test_production_refuses_to_start_with_a_placeholder_or_low_entropy_key(key, message):
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": key})
+
     assert result.returncode != 0
     assert message in result.stderr
 

@@ -20,7 +20,7 @@ def answer(method, path, status, body=None, headers=None):
 
 TOPIC = {
     "slug": "calculus", "title": "Calculus", "summary": "", "track": "math", "level": "beginner", "hours": 5,
-    "status": None, "updated_at": "2026-11-21T10:10:28.635914Z",
+    "status": None, "retired_at": None, "updated_at": "2026-11-21T10:10:28.635914Z",
 }  # fmt: skip
 
 

@@ -87,8 +87,10 @@ def test_the_mobile_flow_with_a_generated_client(pw, live_api, schema):
     token = anonymous.call(
         "auth_login", HTTPStatus.OK, body=m.CredentialsRequest(username=username, password=PASSWORD)
     ).parsed.token
-    assert token == signed_up.token
+    assert token != signed_up.token  # each sign-in is its own device, with its own token
     phone = Phone(pw, live_api, conformance, token=token)
+    devices = phone.call("auth_devices_list", HTTPStatus.OK).parsed.results
+    assert sorted(device.current for device in devices) == [False, True]
 
     # Page through the topics, 50 at a time.
     topics, page = [], 1

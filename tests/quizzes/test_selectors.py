@@ -259,9 +259,11 @@ def test_reminders_go_to_learners_whose_local_hour_it_is():
 
 
 def test_unseen_reminders_are_the_learners_own_notices_not_yet_seen(alice, bob):
-    mine = Reminder.objects.create(learner=alice, local_date=date(2026, 6, 1), due_count=3)
-    Reminder.objects.create(learner=alice, local_date=date(2026, 5, 31), due_count=3, seen_at=NOW)
-    Reminder.objects.create(learner=bob, local_date=date(2026, 6, 1), due_count=3)
+    sent = {"claimed_at": NOW, "sent_at": NOW}
+    mine = Reminder.objects.create(learner=alice, local_date=date(2026, 6, 1), due_count=3, **sent)
+    Reminder.objects.create(learner=alice, local_date=date(2026, 5, 31), due_count=3, seen_at=NOW, **sent)
+    Reminder.objects.create(learner=alice, local_date=date(2026, 6, 2))  # written down, not delivered yet
+    Reminder.objects.create(learner=bob, local_date=date(2026, 6, 1), due_count=3, **sent)
 
     assert list(selectors.unseen_reminders(alice)) == [mine]
     assert reminders.reminders_mark_seen(learner=alice, now=NOW) == 1

@@ -12,7 +12,8 @@ import fsrs
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import OperationalError, connection
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
 
 from config.celery import app
 from progress.models import LearnerProfile, TopicProgress, User
@@ -122,10 +123,56 @@ def test_a_learner_without_an_email_address_still_gets_the_in_app_notice(run):
 
 def test_a_reminder_claimed_by_another_worker_is_not_sent_again(db):
     ken = learner("ken")
-    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=AT)
+    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=timezone.now())
 
     assert reminders.reminder_send(learner_id=ken.pk, at=AT) is None
     assert mail.outbox == []
+
+
+def test_a_sent_reminder_is_never_sent_again(db):
+    ken = learner("ken")
+    claimed = timezone.now() - timedelta(hours=1)
+    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=claimed, sent_at=claimed)
+
+    assert reminders.reminder_send(learner_id=ken.pk, at=AT) is None
+    assert tasks.retry_reminders.delay().get() == 0
+    assert mail.outbox == []
+
+
+def test_a_claim_a_killed_worker_left_is_retried_after_the_timeout(db, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 300
+    ken, ada = learner("ken"), learner("ada")
+    # ken's worker died after claiming; ada's chunk was written down but never reached.
+    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=timezone.now() - timedelta(minutes=6))
+    Reminder.objects.create(learner=ada, local_date=date(2026, 6, 1))
+    Reminder.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+
+    assert tasks.retry_reminders.delay().get() == 2
+    assert tasks.retry_reminders.delay().get() == 0
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "ken@example.org"]
+    assert {m.extra_headers["Message-ID"] for m in mail.outbox} == {
+        f"<reminder-{ken.pk}-2026-06-01@pathwise>",
+        f"<reminder-{ada.pk}-2026-06-01@pathwise>",
+    }
+    assert not Reminder.objects.filter(sent_at=None).exists()
+
+
+def test_a_fresh_claim_is_left_to_its_worker(db, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 300
+    ken = learner("ken")
+    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1), claimed_at=timezone.now() - timedelta(minutes=1))
+
+    assert tasks.retry_reminders.delay().get() == 0
+    assert mail.outbox == []
+
+
+def test_the_database_keeps_one_reminder_per_learner_and_local_day(db):
+    ken = learner("ken")
+    Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(learner=ken, local_date=date(2026, 6, 1))
 
 
 @pytest.mark.postgres
@@ -158,15 +205,15 @@ def test_two_workers_sending_the_same_reminder_at_once_send_one_email():
 
 def test_a_failed_email_releases_the_claim_so_the_retry_sends_it(db, monkeypatch):
     ken = learner("ken")
-    real_send = reminders.send_mail
+    real_send = reminders.EmailMessage.send
     failures = iter([smtplib.SMTPServerDisconnected("gone")])
 
-    def flaky_send(**kwargs):
+    def flaky_send(message, *args, **kwargs):
         for error in failures:
             raise error
-        return real_send(**kwargs)
+        return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr(reminders, "send_mail", flaky_send)
+    monkeypatch.setattr(reminders.EmailMessage, "send", flaky_send)
 
     with pytest.raises(smtplib.SMTPServerDisconnected):
         reminders.reminder_send(learner_id=ken.pk, at=AT)
@@ -197,6 +244,7 @@ def test_tasks_are_late_acked_retried_on_transient_errors_and_time_limited():
     for task in (
         tasks.send_review_reminders,
         tasks.send_reminders_to,
+        tasks.retry_reminders,
         tasks.refresh_mastery,
         tasks.refresh_mastery_for,
         tasks.optimise_parameters,
@@ -213,10 +261,12 @@ def test_the_beat_schedule_runs_the_review_tasks():
     ours = {name: entry for name, entry in schedule.items() if name.startswith("quizzes-")}
     assert {entry["task"] for entry in ours.values()} == {
         "quizzes.tasks.send_review_reminders",
+        "quizzes.tasks.retry_reminders",
         "quizzes.tasks.refresh_mastery",
         "quizzes.tasks.optimise_parameters",
     }
     assert {entry["task"] for entry in ours.values()} <= set(app.tasks)
+    assert ours["quizzes-retry-reminders"]["schedule"].minute == set(range(0, 60, 5))
     hourly = ours["quizzes-review-reminders"]["schedule"]
     assert hourly.minute == {0} and len(hourly.hour) == 24
 

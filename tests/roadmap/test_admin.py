@@ -108,3 +108,102 @@ def test_learners_and_mentors_cannot_open_the_admin(client, alice, mentor):
         client.force_login(user)
         response = client.get(reverse("admin:roadmap_topic_changelist"))
         assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_delete_page_shows_what_a_delete_would_destroy_and_a_curator_cannot_force_it(client, carol, chain):
+    from progress.models import TopicProgress
+    from tests.factories import TopicProgressFactory, UserFactory
+
+    _, calc, _ = chain
+    TopicProgressFactory(learner=UserFactory(username="ada"), topic=calc, notes="Mine.")
+    client.force_login(carol)
+    url = reverse("admin:roadmap_topic_delete", args=[calc.pk])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert "1 learner has progress, notes or cards on calculus" in page
+    assert "only a superuser may destroy them" in page
+    assert TopicProgress.objects.filter(topic=calc).exists()
+
+
+def test_a_superuser_sees_the_learners_data_listed_and_may_force_the_delete(client, chain):
+    from progress.models import TopicProgress
+    from tests.factories import TopicProgressFactory, UserFactory
+
+    _, calc, _ = chain
+    TopicProgressFactory(learner=UserFactory(username="ada"), topic=calc)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:roadmap_topic_delete", args=[calc.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"post": "yes"})
+
+    assert "Topic progress" in page or "topic progress" in page
+    assert response.status_code == 302
+    assert not TopicProgress.objects.exists()
+
+
+def test_curators_retire_topics_from_the_list(client, carol, chain):
+    _, calc, _ = chain
+    client.force_login(carol)
+
+    client.post(
+        reverse("admin:roadmap_topic_changelist"), {"action": "retire", "_selected_action": [calc.pk]}
+    )
+
+    calc.refresh_from_db()
+    assert calc.retired_at is not None
+
+
+# --- Curation history -----------------------------------------------------------------------------
+
+
+def test_every_change_is_recorded_with_who_when_and_before_after_and_can_be_reverted(client, carol, chain):
+    _, calc, _ = chain
+    calc.hours = 30
+    calc.save()
+    client.force_login(carol)
+
+    client.post(reverse("admin:roadmap_topic_change", args=[calc.pk]), topic_form(calc, []) | {"hours": 31})
+
+    latest, before = calc.history.all()[:2]
+    assert (latest.history_user, latest.history_type, latest.hours, before.hours) == (carol, "~", 31, 30)
+    assert [change.field for change in latest.diff_against(before).changes] == ["hours"]
+    history_page = client.get(reverse("admin:roadmap_topic_history", args=[calc.pk])).content.decode()
+    assert "carol" in history_page
+
+    revert_url = reverse("admin:roadmap_topic_simple_history", args=[calc.pk, before.history_id])
+    response = client.post(revert_url, topic_form(calc, []) | {"hours": before.hours})
+
+    assert response.status_code == 302
+    calc.refresh_from_db()
+    assert calc.hours == 30
+    assert calc.history.first().history_user == carol
+
+
+def test_edges_resources_tracks_and_questions_keep_history_too(carol, chain):
+    from quizzes.models import Question
+    from roadmap.models import Resource, TopicResource, Track
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory(topic=chain[0])
+    edges = Prerequisite.objects.filter(to_topic__in=chain).values_list("id", flat=True)
+    for model in (Track, Prerequisite, Resource, TopicResource, Question):
+        assert hasattr(model, "history"), model
+    assert Prerequisite.history.filter(id__in=list(edges)).count() == 2
+    assert Question.history.filter(id=question.pk).count() == 1
+
+
+def test_the_link_checker_writes_no_curation_history(chain):
+    from roadmap.models import Resource
+
+    resource = ResourceFactory(url="https://example.org/")
+    before = resource.history.count()
+    Resource.objects.filter(pk=resource.pk).update(health="ok")
+    resource.refresh_from_db()
+    resource.save()  # even a save that only carries new health adds no changed field
+
+    latest = resource.history.first()
+    assert resource.history.count() == before + 1
+    assert not hasattr(latest, "health")

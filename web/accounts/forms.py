@@ -3,11 +3,12 @@
 import zoneinfo
 
 from django import forms
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from progress import throttle
+from progress import lockout
 from progress.models import LearnerProfile, User
 
 
@@ -15,26 +16,26 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing to even try a password once a user or an IP address
-    has failed too often (see ``progress.throttle``)."""
+class LockoutMessageMixin:
+    """A login form that says so when the lockout (``progress.lockout``) refused the attempt,
+    instead of "wrong password": the right password would not have helped either."""
 
     def clean(self):
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if username is not None and password:
-            ip = throttle.client_ip(self.request) if self.request else None
-            try:
-                throttle.ensure_login_allowed(username, ip)
-            except throttle.LoginThrottled as error:
-                raise ValidationError(str(error), code="throttled") from None
-            self.user_cache = authenticate(self.request, username=username, password=password)
-            if self.user_cache is None:
-                throttle.record_login_failure(username, ip)
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-            throttle.record_login_success(username)
-        return self.cleaned_data
+        try:
+            return super().clean()
+        except ValidationError:
+            if getattr(self.request, "axes_locked_out", False):
+                message = lockout.lockout_message(lockout.retry_after(self.request))
+                raise ValidationError(message, code="locked_out") from None
+            raise
+
+
+class LoginForm(LockoutMessageMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LockoutMessageMixin, AdminAuthenticationForm):
+    pass
 
 
 class SignUpForm(forms.Form):

@@ -8,13 +8,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web.accounts import views
-from web.accounts.forms import ThrottledAuthenticationForm
+from web.accounts.forms import LoginForm
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -70,9 +70,9 @@ def _mentored_cohort(user: User, cohort_id: int) -> Cohort:
 
 
 def _assignable_cohort(user: User, cohort_id: int) -> Cohort:
-    """The cohort, if the user may set its goals: its mentors, and curators (who may assign
-    to anyone, see ``progress.assignments.may_assign``). 403 for other roles, 404 for a
-    cohort they may not assign to."""
+    """The cohort, if the user may set its goals: its mentors, and admins (who may assign to
+    anyone, see ``progress.assignments.may_assign``). 403 for other roles, 404 for a cohort
+    they may not assign to."""
     if not (user.is_mentor or user.is_curator):
         raise PermissionDenied("Only mentors and curators can set assignments.")
     try:

@@ -231,6 +231,70 @@ def test_a_cycle_is_blamed_on_the_edge_the_file_adds_not_on_edges_already_loaded
     assert "topic linear-algebra: prerequisite linear-regression: adding linear-regression → linear-algebra" in err
 
 
+def test_a_topic_dropped_from_the_file_is_retired_with_learners_progress_kept(tmp_path, capsys):
+    from progress.models import TopicProgress
+    from tests.factories import TopicProgressFactory, UserFactory
+
+    import_file(write(tmp_path, SMALL))
+    alice = UserFactory(username="alice")
+    TopicProgressFactory(learner=alice, topic=Topic.objects.get(slug="calculus"), notes="Chain rule.")
+    without_calculus = yaml.safe_load(SMALL)
+    without_calculus["topics"] = [t for t in without_calculus["topics"] if t["slug"] != "calculus"]
+    without_calculus["topics"][-1]["prerequisites"] = []
+
+    import_file(write(tmp_path, yaml.safe_dump(without_calculus), "dropped.yaml"))
+
+    calculus = Topic.objects.get(slug="calculus")
+    assert calculus.retired_at is not None
+    assert "calculus" not in build_roadmap_graph()
+    assert TopicProgress.objects.get(learner=alice, topic=calculus).notes == "Chain rule."
+    assert "topics: 1 retired, 2 unchanged" in capsys.readouterr().out
+
+    import_file(write(tmp_path, SMALL))
+
+    assert Topic.objects.get(slug="calculus").retired_at is None
+
+
+def test_a_file_of_one_track_retires_nothing_of_the_others(tmp_path):
+    import_file(write(tmp_path, SMALL))
+    ml_only = yaml.safe_load(SMALL)
+    ml_only["tracks"] = [t for t in ml_only["tracks"] if t["slug"] == "ml"]
+    ml_only["topics"] = [t for t in ml_only["topics"] if t["track"] == "ml"]
+    ml_only.pop("questions")
+
+    import_file(write(tmp_path, yaml.safe_dump(ml_only), "ml.yaml"))
+
+    assert not Topic.objects.exclude(retired_at=None).exists()
+
+
+def make_run_import_args() -> list[str]:
+    """The import_roadmap arguments `make run` uses, read from the Makefile."""
+    from tests.locations import ROOT
+
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    line = next(line for line in recipe.splitlines() if "import_roadmap" in line)
+    return line.split("import_roadmap", 1)[1].split()
+
+
+def test_make_run_imports_the_shipped_curriculum_into_an_empty_roadmap(capsys):
+    call_command("import_roadmap", *make_run_import_args())
+
+    assert Topic.objects.count() > 100
+
+
+def test_make_run_keeps_a_curators_edits_and_says_how_to_reimport(tmp_path, capsys):
+    call_command("import_roadmap", *make_run_import_args())
+    Topic.objects.filter(slug="linear-algebra").update(hours=31)  # a curator's edit in the admin
+    capsys.readouterr()
+
+    call_command("import_roadmap", *make_run_import_args())
+
+    assert Topic.objects.get(slug="linear-algebra").hours == 31
+    out = capsys.readouterr().out
+    assert "kept the database as it is" in out
+    assert 'make manage ARGS="import_roadmap fixtures/ml-roadmap.yaml"' in out
+
+
 def test_curator_only_fields_import_and_are_not_stored(tmp_path):
     text = SMALL.replace(
         '      - {resource: mml-book, role: core, locator: "ch. 2"}',

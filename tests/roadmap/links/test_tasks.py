@@ -128,3 +128,38 @@ def test_the_check_runs_every_night():
     assert tasks.check_link_chunk.name == "roadmap.tasks.check_link_chunk"  # queued messages of older releases
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {2} and entry["schedule"].minute == {30}
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: nothing after it runs in the dying worker."""
+
+
+def test_a_run_whose_worker_was_killed_is_closed_and_its_links_checked_next_night(
+    site, monkeypatch, django_capture_on_commit_callbacks
+):
+    ids = [ResourceFactory(url=site.url(f"/ok?{n}")).pk for n in range(3)]
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as dying:  # SIGKILL: no handler, no finally runs
+        dying.setattr(store, "run_checks", killed)
+        dying.setattr(store, "_mark_stopped", lambda run, exc: None)
+        dying.setattr(store, "release_claims", lambda **kwargs: None)
+        with pytest.raises(Killed):
+            tasks.check_link_chunk(ids, NIGHT.isoformat())
+    killed_run = LinkCheckRun.objects.get()
+    assert killed_run.finished_at is None
+    # The next night: the dead worker's claims have lapsed.
+    lapsed = killed_run.claimed_until - timedelta(days=1)
+    LinkCheckRun.objects.update(claimed_until=lapsed)
+    Resource.objects.update(check_claimed_until=lapsed)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.check_due_links.delay((NIGHT + timedelta(days=1)).isoformat())
+
+    killed_run.refresh_from_db()
+    assert killed_run.finished_at is not None and killed_run.inconclusive
+    assert "worker was killed" in killed_run.reason
+    assert set(Resource.objects.values_list("health", flat=True)) == {LinkHealth.OK}
+    assert LinkCheck.objects.filter(resource_id__in=ids).count() == 3

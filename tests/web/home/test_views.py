@@ -134,7 +134,8 @@ def test_notices_count_in_the_header_and_are_dismissed(client, alice, mentor, ro
     assignment = assignment_create(
         created_by=mentor, goals=["calculus"], learner=alice, due_date=local_today(learner=alice) + timedelta(days=9)
     )
-    Reminder.objects.create(learner=alice, local_date=timezone.localdate(), due_count=3)
+    sent = timezone.now()  # a delivered reminder: written down, claimed, sent
+    Reminder.objects.create(learner=alice, local_date=timezone.localdate(), due_count=3, claimed_at=sent, sent_at=sent)
     plan_save(learner=alice, goals=["optimisation"])
     editing.topic_update(topic=roadmap["opt"], hours=12)  # the roadmap moves under the plan
     client.force_login(alice)

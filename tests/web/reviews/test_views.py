@@ -178,7 +178,8 @@ def test_a_post_without_a_rating_or_choice_explains_what_is_missing(signed_in, a
 
 
 def test_visiting_the_page_marks_review_notices_seen(signed_in, alice):
-    Reminder.objects.create(learner=alice, local_date=timezone.now().date(), due_count=2)
+    sent = timezone.now()
+    Reminder.objects.create(learner=alice, local_date=sent.date(), due_count=2, claimed_at=sent, sent_at=sent)
 
     signed_in.get(PAGE)
 
