@@ -16,6 +16,7 @@ from progress.models import LearnerProfile
 from progress.planning import MAX_GOALS, MAX_KNOWN
 from progress.selectors import local_today
 from roadmap.selectors import graph_version
+from tests.api.conftest import client_for
 from tests.factories import (
     PrerequisiteFactory,
     QuestionFactory,
@@ -106,7 +107,7 @@ def study_now(client, topic, slug, cards=3):
 
 
 def test_a_faded_topic_behind_one_you_know_comes_back_as_a_review_step(
-    as_alice, roadmap, monkeypatch
+    as_alice, alice, roadmap, monkeypatch
 ):
     study_now(as_alice, roadmap.linear_algebra, "linear-algebra")
     as_alice.put("/api/v1/me/progress/calculus/", {"status": "done"})
@@ -114,6 +115,7 @@ def test_a_faded_topic_behind_one_you_know_comes_back_as_a_review_step(
 
     later = timezone.now() + timedelta(days=60)
     monkeypatch.setattr(timezone, "now", lambda: later)
+    as_alice = client_for(alice)  # two idle months expire a token: the phone signs in again
     faded = as_alice.post(URL, {"goals": ["deep-learning"]}).json()
     relearn = as_alice.post(URL, {"goals": ["deep-learning"], "needs_review_as_unknown": True})
 
@@ -132,10 +134,11 @@ def test_a_faded_topic_behind_one_you_know_comes_back_as_a_review_step(
     assert [s["kind"] for s in relearn.json()["steps"]] == ["study"]
 
 
-def test_a_faded_direct_prerequisite_can_be_relearnt_in_full(as_alice, roadmap, monkeypatch):
+def test_a_faded_direct_prerequisite_can_be_relearnt_in_full(as_alice, alice, roadmap, monkeypatch):
     study_now(as_alice, roadmap.linear_algebra, "linear-algebra")
     later = timezone.now() + timedelta(days=60)
     monkeypatch.setattr(timezone, "now", lambda: later)
+    as_alice = client_for(alice)  # two idle months expire a token: the phone signs in again
 
     reviewing = as_alice.post(URL, {"goals": ["calculus"]}).json()
     careful = as_alice.post(URL, {"goals": ["calculus"], "needs_review_as_unknown": True}).json()
