@@ -14,6 +14,8 @@ refused for what no schema can say: a name that exists nowhere). ``KNOWN_GAPS`` 
 shrink. ``make schemathesis`` runs this file (CI too; ``make test`` leaves it out).
 """
 
+import re
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -34,6 +36,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 # What exists when a test starts, read once: the strategies must not change while
 # Hypothesis generates (a generated DELETE would otherwise change them mid-test).
 _EXISTING: dict[str, list] = {}
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _SLUG_FIELDS = {"track": "tracks", "from_topic": "topics", "to_topic": "topics", "topic": "topics"}
 
 
@@ -85,7 +88,10 @@ def _with_existing_slugs(body):
         return st.just(body)
     fields = {}
     for key, value in body.items():
-        slugs = _EXISTING.get(_SLUG_FIELDS.get(key, ""), []) if isinstance(value, str) else []
+        # Only a slug that is well-formed is swapped for an existing one: a malformed one is
+        # the negative case's invalid value, and swapping it would make the request valid.
+        well_formed = isinstance(value, str) and _SLUG.fullmatch(value) is not None
+        slugs = _EXISTING.get(_SLUG_FIELDS.get(key, ""), []) if well_formed else []
         fields[key] = st.sampled_from(slugs) if slugs else _with_existing_slugs(value)
     return st.fixed_dictionaries(fields)
 
