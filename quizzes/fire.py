@@ -238,7 +238,8 @@ def postponement_cap(
 ) -> datetime | None:
     """The latest a card may fall due after credits of up to `weight`: its plain due date
     (from `plain`, its state before them) plus ``scale × (weight / (1 − weight))²`` times
-    its plain interval; None (no bound) for a full credit, which is a real review's memory.
+    its plain interval (at most the longest interval); None (no bound) for a full credit,
+    which is a real review's memory.
 
     Credits rest on an assumption — that reviewing a topic exercises what it builds on —
     that a learner's reviews may not bear out. Capping how far they can postpone a real
@@ -258,7 +259,9 @@ def postponement_cap(
     if weight >= 1:
         return None
     days = fsrs_scheduler(settings, None)._next_interval(stability=plain.stability)
-    return plain.last_review + timedelta(days=days * (1 + scale * (weight / (1 - weight)) ** 2))
+    # Never more than the longest interval past the plain due date (and no overflow near w = 1).
+    later = min(days * scale * (weight / (1 - weight)) ** 2, settings.maximum_interval)
+    return plain.last_review + timedelta(days=days + later)
 
 
 @dataclass(frozen=True)
