@@ -71,7 +71,10 @@ def credit_rows(rows: list[simulation.Row], config: simulation.Config, *, judge:
         else:
             target = ""
         figures = f"{row.fewer_reviews:.1%} fewer, {row.recall_change:+.1f} pt"
-        bound = f"told of every exercise, a scheduler saves {row.bound_fewer_reviews:.1%} ({row.bound_recall_change:+.1f} pt)"
+        bound = (
+            f"told of every exercise, a scheduler saves {row.bound_fewer_reviews:.1%} "
+            f"({row.bound_recall_change:+.1f} pt)"
+        )
         met = row.meets_target
         out.append(
             Row(
@@ -113,7 +116,9 @@ def optimiser_rows(runs: int, *, judge: bool) -> list[Row]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 learner, couplings 0 and 1, 5 optimiser runs; no verdicts")
+    parser.add_argument(
+        "--quick", action="store_true", help="1 learner, couplings 0 and 1, 5 optimiser runs; no verdicts"
+    )
     args = parser.parse_args(argv)
     spec, problems = load(CURRICULUM)
     if problems:
