@@ -124,6 +124,7 @@ def test_a_failed_review_earns_no_credit(alice, topics):
 def test_a_lapse_brings_the_weakest_prerequisites_credited_cards_back_due(alice, topics):
     algebra, attention = topics
     attention.prerequisite_edges.update(weight=1.0)
+    CreditCalibration.objects.create(learner=alice, observed=10.0, expected=10.0)  # credit borne out so far
     algebra_cards = learnt(alice, algebra, days_ago=2.5)
     attention_card = learnt(alice, attention, days_ago=1, cards=1)[0]  # credits linear algebra
     credited = list(Card.objects.filter(pk__in=[c.pk for c in algebra_cards]))
