@@ -21,7 +21,7 @@ from django.utils.http import parse_etags
 from rest_framework.response import Response
 
 from api.handlers import wrap_handler
-from progress.selectors import roadmap_version_stamp
+from progress.selectors import roadmap_version_and_stamp
 
 SAFE_READS = frozenset({"GET", "HEAD"})
 
@@ -69,6 +69,8 @@ class RoadmapETagMixin:
     """Adds ETags and 304 answers to a view's GET (list and detail alike)."""
 
     etag_includes_progress = False
+    #: The graph version this request read with its ETag (``api.roadmap.cache`` keys on it).
+    graph_version: int | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_READS:
@@ -78,8 +80,9 @@ class RoadmapETagMixin:
     def get_etag(self, request) -> str:
         user = request.user
         learner = user if self.etag_includes_progress and user.is_authenticated else None
+        self.graph_version, stamp = roadmap_version_and_stamp(learner=learner)
         parts = [
-            roadmap_version_stamp(learner=learner),
+            stamp,
             f"u{learner.pk}" if learner else "anonymous",
             request.get_full_path(),
             request.accepted_renderer.format,

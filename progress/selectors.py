@@ -1,6 +1,7 @@
 """Reads about learners: progress, activity calendar, streaks, stats, who may see whom."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -253,8 +254,14 @@ def roadmap_version_stamp(*, learner: User | None = None) -> str:
     removed with their topic (which moves the graph version), so the stamp changes
     whenever a learner's view of the roadmap does. HTTP ETags are built from it.
     """
+    return roadmap_version_and_stamp(learner=learner)[1]
+
+
+def roadmap_version_and_stamp(*, learner: User | None = None) -> tuple[int, str]:
+    """The graph version and ``roadmap_version_stamp``, from the same one query."""
     if learner is None or not learner.is_authenticated:
-        return f"v{graph_version()}"
+        version = graph_version()
+        return version, f"v{version}"
     rows = TopicProgress.objects.filter(learner=learner).order_by()
     count = rows.values("learner").annotate(n=Count("id")).values("n")
     last = rows.order_by("-updated_at").values("updated_at")[:1]
@@ -268,7 +275,7 @@ def roadmap_version_stamp(*, learner: User | None = None) -> str:
         summary = rows.aggregate(n=Count("id"), last=Max("updated_at"))
         row = (0, summary["n"], summary["last"])
     version, count, last = row
-    return f"v{version}:p{count or 0}:{last.isoformat() if last else '-'}"
+    return version, f"v{version}:p{count or 0}:{last.isoformat() if last else '-'}"
 
 
 def topics_with_status(*, learner: User | None) -> QuerySet[Topic]:
@@ -289,6 +296,12 @@ def topic_status(*, learner: User | None, topic: Topic) -> str | None:
         return None
     rows = TopicProgress.objects.filter(learner=learner, topic=topic)
     return rows.values_list("status", flat=True).first() or TopicStatus.NOT_STARTED
+
+
+def statuses_by_slug(*, learner: User, slugs: Iterable[str]) -> dict[str, str]:
+    """The learner's status on each of ``slugs`` that they have a row for (one query)."""
+    rows = TopicProgress.objects.filter(learner=learner, topic__slug__in=list(slugs))
+    return dict(rows.values_list("topic__slug", "status"))
 
 
 def topic_detail_for(*, slug: str, learner: User | None) -> Topic:
