@@ -1,7 +1,6 @@
 """Reads about learners: progress, activity calendar, streaks, stats, who may see whom."""
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -246,19 +245,14 @@ def tracks_with_status(*, learner: User | None) -> list[Track]:
 # --- Reads for the REST API (api/) ------------------------------------------------------------
 
 
-def roadmap_version_stamp(*, learner: User | None = None) -> str:
-    """What a roadmap read depends on, in one query: the graph version and, for a signed-in
-    learner, their progress (how many rows and when the last one changed).
+def roadmap_version_and_stamp(*, learner: User | None = None) -> tuple[int, str]:
+    """The graph version and a stamp of what a roadmap read depends on, in one query: the
+    version and, for a signed-in learner, their progress (row count, last change).
 
     Every status or notes change saves its row (``updated_at`` moves) and rows are only
     removed with their topic (which moves the graph version), so the stamp changes
     whenever a learner's view of the roadmap does. HTTP ETags are built from it.
     """
-    return roadmap_version_and_stamp(learner=learner)[1]
-
-
-def roadmap_version_and_stamp(*, learner: User | None = None) -> tuple[int, str]:
-    """The graph version and ``roadmap_version_stamp``, from the same one query."""
     if learner is None or not learner.is_authenticated:
         version = graph_version()
         return version, f"v{version}"
@@ -298,9 +292,9 @@ def topic_status(*, learner: User | None, topic: Topic) -> str | None:
     return rows.values_list("status", flat=True).first() or TopicStatus.NOT_STARTED
 
 
-def statuses_by_slug(*, learner: User, slugs: Iterable[str]) -> dict[str, str]:
-    """The learner's status on each of ``slugs`` that they have a row for (one query)."""
-    rows = TopicProgress.objects.filter(learner=learner, topic__slug__in=list(slugs))
+def statuses_by_slug(*, learner: User) -> dict[str, str]:
+    """The learner's status on each topic they have a row for, by slug (one query)."""
+    rows = TopicProgress.objects.filter(learner=learner)
     return dict(rows.values_list("topic__slug", "status"))
 
 

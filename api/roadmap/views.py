@@ -11,14 +11,15 @@ from rest_framework import mixins, status
 from rest_framework.exceptions import APIException, NotFound
 
 from api.etag import RoadmapETagMixin
-from api.roadmap.cache import SharedBodyMixin
 from api.permissions import IsCuratorOrReadOnly
 from api.roadmap import filtersets, serializers
+from api.roadmap.cache import SharedBodyMixin
 from api.views import EditableViewSet, GenericViewSet
 from progress import selectors as progress_selectors
 from progress.models import TopicStatus
 from roadmap import editing, retirement, services
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.selectors import roadmap_memo
 
 
 @extend_schema_view(
@@ -91,14 +92,23 @@ class TopicViewSet(RoadmapETagMixin, SharedBodyMixin, mixins.ListModelMixin, Edi
     def personalised(self, body, request):
         if not request.user.is_authenticated:
             return body
-        topics = body["results"] if self.action == "list" else [body]
-        statuses = progress_selectors.statuses_by_slug(
-            learner=request.user, slugs=[topic["slug"] for topic in topics]
-        )
+        statuses = self.caller_statuses(request.user)
         if self.action != "list":
             return {**body, "status": statuses.get(body["slug"], TopicStatus.NOT_STARTED)}
-        results = [{**topic, "status": statuses.get(topic["slug"], TopicStatus.NOT_STARTED)} for topic in topics]
+        results = [
+            {**topic, "status": statuses.get(topic["slug"], TopicStatus.NOT_STARTED)}
+            for topic in body["results"]
+        ]
         return {**body, "results": results}
+
+    def caller_statuses(self, learner) -> dict[str, str]:
+        """The caller's statuses by slug, kept while their ETag stamp (which covers every
+        change to their progress) stays the same: no query for a caller who reads again."""
+        memo = roadmap_memo(version=self.graph_version)
+        key = ("statuses", learner.pk, self.version_stamp)
+        if key not in memo:
+            memo[key] = progress_selectors.statuses_by_slug(learner=learner)
+        return memo[key]
 
     def get_serializer_class(self):
         return (
