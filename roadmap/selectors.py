@@ -21,9 +21,15 @@ MEMO_LIMIT = 1000
 
 
 def graph_version() -> int:
-    """The current roadmap version (one query)."""
-    version = GraphVersion.objects.values_list("version", flat=True).first()
-    return version or 0
+    """The current roadmap version (one query).
+
+    In SQL of our own: every roadmap read (and its ETag) asks for it, and building this
+    query with the ORM costs three times what running it does.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {GraphVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def build_roadmap_graph() -> nx.DiGraph:
