@@ -322,10 +322,10 @@ def rows_for(results: dict, *, quick: bool, levels: list[int]) -> list[Row]:
             problems = []
             if ratio < share:
                 why = KNOWN_COSTS.get(case.path)
-                problems.append(f"{ratio:.0%} of the floor" + (f" ({why})" if why else ""))
+                problems.append(f"{ratio:.1%} of the floor" + (f": {why}" if why else ""))
             if connections == 8 and p99 >= P99_LIMIT_MS:
                 floor_p99 = statistics.median(f.p99_ms for f in floors)
-                problems.append(f"p99 {p99:.1f} ms (the floor's own p99: {floor_p99:.1f} ms, waiting for a CPU)")
+                problems.append(f"p99 {p99:.1f} ms (the floor's own: {floor_p99:.1f} ms)")
             if bad:
                 problems.append(f"{bad} non-2xx or failed")
             rows.append(
