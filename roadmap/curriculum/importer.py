@@ -103,6 +103,8 @@ class Rows:
         self.fields: set[str] = set()
         # Foreign keys point at rows this import holds: checking them costs a query each.
         self.skip = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        # Compared by id: reading ``topic.track`` would cost a query per row.
+        self.ids = {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation}
 
     def upsert(self, lookup: dict, values: dict, existing, label: str):
         if existing is None:
@@ -111,7 +113,7 @@ class Rows:
             self.new.append(obj)
             self.report.note(self.kind, "created", label)
             return obj
-        changed = [name for name, value in values.items() if getattr(existing, name) != value]
+        changed = [name for name, value in values.items() if self._differs(existing, name, value)]
         if changed:
             for name in changed:
                 setattr(existing, name, values[name])
@@ -122,6 +124,11 @@ class Rows:
         else:
             self.report.note(self.kind, "unchanged", label)
         return existing
+
+    def _differs(self, existing, name: str, value) -> bool:
+        if name in self.ids:
+            return getattr(existing, self.ids[name]) != (value.pk if value is not None else None)
+        return getattr(existing, name) != value
 
     def _clean(self, obj) -> None:
         obj.clean_fields(exclude=self.skip)

@@ -6,11 +6,10 @@ win). A curriculum file is data written by people, so the shapes YAML allows but
 file needs are refused with a line instead of being built: more than ``MAX_ALIASES``
 aliases (an alias bomb), nesting deeper than ``MAX_DEPTH`` (a stack overflow), and keys
 that are not plain values (an alias to a list used as a key).
-Large files are read by libyaml (PyYAML's C parser) when it is installed: a first pass over
-its events checks depth and aliases without building anything, then libyaml composes the
-document and the same constructors build it. A file libyaml refuses, or that the first pass
-finds too deep or full of aliases, is read again by the pure-Python loader, so every problem
-is reported exactly as before. (The pure-Python loader alone spent ~3 s per 1,000 topics.)
+Files are read by libyaml (PyYAML's C parser) and built from its events (``_from_events``)
+when they hold only plain values, mappings and lists, as curriculum files do; anything else
+(a syntax error, an alias, a tag, deep nesting) is read by the pure-Python loader, which
+reports every problem as before. The pure-Python loader spent ~3 s per 1,000 topics.
 ``FieldReader`` reads typed fields out of one mapping and collects every problem instead of
 stopping at the first, so a curator sees all of a file's problems in one run. Pure.
 """
@@ -90,59 +89,118 @@ def _construct_list(loader: _Loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
-if getattr(yaml, "__with_libyaml__", False):
-
-    class _CLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        """libyaml's parser with the same constructors as ``_Loader``."""
-
-        def __init__(self, stream, filename: str, problems: list[Problem]):
-            yaml.cyaml.CParser.__init__(self, stream)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-            self._filename = filename
-            self._problems = problems
-
-    _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-else:  # pragma: no cover - PyYAML's wheels ship libyaml
-    _CLoader = None
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 
 
-def _within_bounds(text: str) -> bool:
-    """True if libyaml parses ``text`` with no error, no deeper than MAX_DEPTH and few aliases.
+class _Scalars(yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The safe loader's tag resolution and scalar constructors, for ``_from_events``."""
 
-    libyaml's parser keeps its own stack, so this pass cannot overflow whatever the nesting;
-    its composer recurses, so it only gets documents that passed.
+    def __init__(self):
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.tags: dict[str, str] = {}
+
+    def value(self, event):
+        """The scalar's value, or ``_from_events.bail`` for anything but a plain value."""
+        if event.anchor is not None or event.tag not in (None, "!"):
+            raise _Bail
+        if not event.implicit[0]:
+            return event.value  # quoted: a string
+        tag = self.tags.get(event.value)
+        if tag is None:
+            tag = self.tags[event.value] = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+        if tag not in _PLAIN_TAGS:
+            raise _Bail
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.yaml_constructors[tag](self, node)
+
+
+class _Bail(Exception):
+    """Not a shape the fast path builds: let the pure-Python loader read the file."""
+
+
+def _from_events(text: str, filename: str) -> tuple[object, list[Problem]] | None:
+    """The document built from libyaml's events, as ``_Loader`` builds it, or None.
+
+    libyaml (C) parses; this loop builds the mappings and lists, with their lines and the
+    duplicate-key problems, for documents of plain values, mappings and lists only. Anything
+    else — a syntax error, an anchor or alias, an explicit tag, a merge key, a key that is not
+    a plain value, nesting near ``MAX_DEPTH``, a second document — returns None, and the
+    pure-Python loader reads the file and reports it exactly as before. libyaml's parser keeps
+    its own stack, so no nesting can overflow this pass.
     """
+    if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - the wheels ship it
+        return None
     parser = yaml.cyaml.CParser(text)
-    depth = aliases = 0
+    scalars = _Scalars()
+    problems: list[Problem] = []
+    # Each open mapping or list: [container, key awaiting its value (or _NO_KEY), keys seen].
+    stack: list[list] = []
+    root = None
+    documents = 0
     try:
         while (event := parser.get_event()) is not None:
             kind = type(event)
             if kind is yaml.ScalarEvent:
+                value = scalars.value(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag not in (None, "!") or len(stack) + 2 >= MAX_DEPTH:
+                    raise _Bail
+                if stack and type(stack[-1][0]) is _LineDict and stack[-1][1] is _AWAITING_KEY:
+                    raise _Bail  # a key that is not a plain value
+                container = _LineDict() if kind is yaml.MappingStartEvent else _LineList()
+                container.line = event.start_mark.line + 1
+                stack.append([container, _AWAITING_KEY, set()])
                 continue
-            if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-                depth += 1
-                if depth >= MAX_DEPTH:  # the pure-Python loader counts the document too
-                    return False
-            elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                depth -= 1
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                value = stack.pop()[0]
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Bail
+                continue
             elif kind is yaml.AliasEvent:
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    return False
-    except yaml.YAMLError:
-        return False
+                raise _Bail
+            else:  # stream and document ends
+                continue
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            container = frame[0]
+            if type(container) is _LineList:
+                container.append(value)
+            elif frame[1] is _AWAITING_KEY:
+                if value in frame[2]:
+                    problems.append(Problem(filename, event.start_mark.line + 1, str(value), "duplicate key"))
+                frame[2].add(value)
+                frame[1] = value
+            else:
+                container[frame[1]] = value
+                frame[1] = _AWAITING_KEY
+    except (_Bail, yaml.YAMLError):
+        return None
     finally:
         parser.dispose()
-    return True
+    return root, problems
+
+
+_AWAITING_KEY = object()
 
 
 def parse_text(text: str, filename: str) -> tuple[dict, list[Problem]]:
     """Parse one YAML document; syntax errors become a Problem with their line."""
+    fast = _from_events(text, filename)
+    if fast is not None:
+        data, problems = fast
+        return _checked(data, problems, filename)
     problems: list[Problem] = []
-    fast = _CLoader is not None and _within_bounds(text)
-    loader = (_CLoader if fast else _Loader)(text, filename, problems)
+    loader = _Loader(text, filename, problems)
     try:
         data = loader.get_single_data()
     except RecursionError:  # not reachable within MAX_DEPTH; kept so nothing ever escapes
@@ -154,6 +212,10 @@ def parse_text(text: str, filename: str) -> tuple[dict, list[Problem]]:
         return {}, [Problem(filename, line, "yaml", f"not valid YAML: {reason}")]
     finally:
         loader.dispose()
+    return _checked(data, problems, filename)
+
+
+def _checked(data, problems: list[Problem], filename: str) -> tuple[dict, list[Problem]]:
     if data is None:
         data = _LineDict()
     if not isinstance(data, dict):
