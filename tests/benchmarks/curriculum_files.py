@@ -48,7 +48,8 @@ def write_curriculum(folder: Path, topics: int, *, seed: int = 20261207) -> Path
                 f"{{topic: {topic_slug(p)}, kind: {'recommended' if rng.random() < 0.25 else 'required'}, reason: r}}"
                 for p in sorted(rng.sample(window, min(3, len(window))))
             )
-            links = ", ".join(f"{{resource: r{r:06d}}}" for r in sorted({rng.randrange(resources) for _ in range(rng.randint(1, 2))}))
+            linked = sorted({rng.randrange(resources) for _ in range(rng.randint(1, 2))})
+            links = ", ".join(f"{{resource: r{r:06d}}}" for r in linked)
             lines.append(
                 f"  - {{slug: {topic_slug(n)}, title: Topic {n}, track: track-{min(track, tracks - 1):04d}, "
                 f"level: {rng.choice(LEVELS)}, hours: {rng.randint(1, 40)}, "
