@@ -194,10 +194,12 @@ def measure(size: int, runs: int, databases: Databases, folder: Path) -> list[Ro
     target_s, target_mb = TARGETS.get(size, (None, None))
     label = f"{size // 1000}k topics"
 
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
     def judged(value, target, unit, what):
         if target is None:
             return "", ""
-        return f"< {target:g} {unit}", verdict(value < target, f"{value:.1f} {unit} {what} (runs: {runs})")
+        return f"< {target:g} {unit}", verdict(value < target, f"{value:.1f} {unit} {what} ({runs} runs, {load})")
 
     time_target, time_verdict = judged(seconds, target_s, "s", "for a fresh import")
     mb_target, mb_verdict = judged(peak, target_mb, "MB", "peak RSS of the importing process")
