@@ -224,19 +224,21 @@ def measure(model: str, size: int, calls: int, recommended: bool, quick: bool) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1k topics, a few calls, no verdicts")
+    parser.add_argument("--sizes", default="", help="comma-separated topic counts (default 1k, 10k, 50k, 100k)")
+    parser.add_argument("--models", default="tracks,window", help="tracks, window or both")
     args = parser.parse_args(argv)
-    if args.quick:
-        plan = [(size, 30) for size in (1_000,)]
-    else:
-        plan = [(1_000, 150), (10_000, 150), (50_000, 90), (100_000, 60)]
+    calls = {1_000: 150, 10_000: 150, 50_000: 90, 100_000: 60}
+    sizes = [int(s) for s in args.sizes.split(",") if s] or ([1_000] if args.quick else list(calls))
+    plan = [(size, 30 if args.quick else calls.get(size, 60)) for size in sizes]
     print(f"learning_path beside a same-work floor, Python {sys.version.split()[0]}, networkx {nx.__version__}",
           flush=True)  # fmt: skip
     rows = []
-    for model in ("tracks", "window"):
-        for size, calls in plan:
-            rows += measure(model, size, calls, recommended=False, quick=args.quick)
+    for model in args.models.split(","):
+        for size, count in plan:
+            print(f"  {model}, {size} topics ...", flush=True)
+            rows += measure(model, size, count, recommended=False, quick=args.quick)
             if size == 10_000 or args.quick:
-                rows += measure(model, size, calls, recommended=True, quick=args.quick)
+                rows += measure(model, size, count, recommended=True, quick=args.quick)
     report(rows)
     return 0
 
