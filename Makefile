@@ -91,6 +91,10 @@ schemathesis: install-dev
 schema: install-dev
 	$(PY) manage.py spectacular --validate --fail-on-warn --file api/openapi-v1.yaml
 
+## make bench: every benchmark, one table (also var/bench/latest.md). The PostgreSQL parts need
+## BENCH_DATABASE_URL (a database on a server where they may create and drop throwaway
+## databases of their own); without it they are skipped. BENCH_ARGS="--quick" for a short run;
+## "<benchmark>:<arg>" passes an argument to one benchmark only (see tests/benchmarks/run.py).
 bench: install-dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)
 

@@ -41,6 +41,7 @@ from roadmap.paths import (
     GoalAlreadyKnownError,
     PathError,
     PathOptions,
+    known_topics,
     learning_path,
     ready_now,
     with_review_steps,
@@ -215,7 +216,8 @@ def path_for(
                     "or list the topics you already know in `known`"
                 }
             )
-        known = graph.nodes.keys() & known_topic_slugs(learner=learner)
+        # Checked against the graph once, here: the engine does not check them again.
+        known = known_topics(graph, known_topic_slugs(learner=learner), drop_unknown=True)
         if known:  # only known topics can need review
             memory = memory_for(learner_id=learner.pk, now=now or timezone.now())
     else:

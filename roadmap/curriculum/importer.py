@@ -8,6 +8,15 @@ the file's tracks that the file no longer lists is retired, never deleted (learn
 their progress on it); listed again, it is back. Sections owned by
 a higher layer (the question bank) are written by the handlers registered in
 ``roadmap.curriculum.sections``, inside the same transaction.
+
+Resources, topics, prerequisites and resource links are written in bulk (``Rows``): each
+row is compared and validated in Python, then the new rows go in with one
+``bulk_create_with_history`` and the changed ones with one ``bulk_update_with_history`` per
+model, so the curation history (django-simple-history) records every created and changed
+row as the row-by-row saves did, at a few queries per model instead of three per row
+(a 10k-topic file took 141 s that way). Bulk writes send no ``post_save``, so the import
+bumps the graph version itself. Rows the file no longer lists are deleted one by one, as
+before: deletions cascade and are few.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from roadmap.curriculum import sections
 from roadmap.curriculum.parse import validate
@@ -77,6 +87,68 @@ def upsert(model, lookup: dict, values: dict, existing, report: ImportReport, ki
     return existing
 
 
+BATCH_SIZE = 2_000
+
+
+class Rows:
+    """New and changed rows of one model, validated as they come and written in bulk by ``save``.
+
+    Notes every row in the report as ``upsert`` does, in the same order and words.
+    """
+
+    def __init__(self, model, report: ImportReport, kind: str):
+        self.model, self.report, self.kind = model, report, kind
+        self.new: list = []
+        self.changed: list = []
+        self.fields: set[str] = set()
+        # Foreign keys point at rows this import holds: checking them costs a query each.
+        self.skip = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        # Compared by id: reading ``topic.track`` would cost a query per row.
+        self.ids = {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation}
+
+    def upsert(self, lookup: dict, values: dict, existing, label: str):
+        if existing is None:
+            obj = self.model(**lookup, **values)
+            self._clean(obj)
+            self.new.append(obj)
+            self.report.note(self.kind, "created", label)
+            return obj
+        changed = [name for name, value in values.items() if self._differs(existing, name, value)]
+        if changed:
+            for name in changed:
+                setattr(existing, name, values[name])
+            self._clean(existing)
+            self.changed.append(existing)
+            self.fields.update(changed)
+            self.report.note(self.kind, "updated", f"{label} ({', '.join(changed)})")
+        else:
+            self.report.note(self.kind, "unchanged", label)
+        return existing
+
+    def _differs(self, existing, name: str, value) -> bool:
+        if name in self.ids:
+            return getattr(existing, self.ids[name]) != (value.pk if value is not None else None)
+        return getattr(existing, name) != value
+
+    def _clean(self, obj) -> None:
+        obj.clean_fields(exclude=self.skip)
+        obj.clean()
+
+    def save(self) -> bool:
+        """Write the rows and their history; True if anything was written."""
+        if self.new:
+            bulk_create_with_history(self.new, self.model, batch_size=BATCH_SIZE)
+        if self.changed:
+            fields = sorted(self.fields)
+            auto_now = [f for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+            for field in auto_now:  # bulk_update skips pre_save, which keeps these current
+                for obj in self.changed:
+                    field.pre_save(obj, add=False)
+                fields.append(field.name)
+            bulk_update_with_history(self.changed, self.model, fields, batch_size=BATCH_SIZE)
+        return bool(self.new or self.changed)
+
+
 def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_problems=()) -> ImportReport:
     """Validate and apply a parsed curriculum atomically.
 
@@ -115,9 +187,9 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
                     "tracks",
                     spec.slug,
                 )
+            rows = Rows(Resource, report, "resources")
             for spec in curriculum.resources:
-                resources[spec.slug] = upsert(
-                    Resource,
+                resources[spec.slug] = rows.upsert(
                     {"slug": spec.slug},
                     {
                         "title": spec.title,
@@ -128,13 +200,12 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
                         "year": spec.year,
                     },
                     resources.get(spec.slug),
-                    report,
-                    "resources",
                     spec.slug,
                 )
+            written = rows.save()
+            rows = Rows(Topic, report, "topics")
             for spec in curriculum.topics:
-                topics[spec.slug] = upsert(
-                    Topic,
+                topics[spec.slug] = rows.upsert(
                     {"slug": spec.slug},
                     {
                         "title": spec.title,
@@ -144,12 +215,13 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
                         "summary": spec.summary,
                     },
                     topics.get(spec.slug),
-                    report,
-                    "topics",
                     spec.slug,
                 )
-            _sync_edges(curriculum, topics, report)
-            _sync_links(curriculum, topics, resources, report)
+            written |= rows.save()
+            written |= _sync_edges(curriculum, topics, report)
+            written |= _sync_links(curriculum, topics, resources, report)
+            if written:
+                bump_graph_version()  # bulk writes send no post_save; once for the import
             _retire_dropped_topics(curriculum, topics, report)
             for handler in sections.handlers():
                 handler.load(curriculum, topics=topics, resources=resources, report=report)
@@ -161,7 +233,12 @@ def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_pr
 
 def _cycle_problems(curriculum: Curriculum, topics: dict[str, Topic]) -> list[Problem]:
     in_file = {spec.slug for spec in curriculum.topics}
-    remove = Prerequisite.objects.filter(to_topic__slug__in=in_file).values_list("from_topic__slug", "to_topic__slug")
+    # Every edge, filtered here: an IN list of 50k slugs passes SQLite's limit on parameters.
+    remove = [
+        pair
+        for pair in Prerequisite.objects.values_list("from_topic__slug", "to_topic__slug").iterator(chunk_size=10_000)
+        if pair[1] in in_file
+    ]
     edges = {(e.source, e.target): e for e in curriculum.edges if e.source and e.source != e.target}
     # Edges the database already has go first, so a cycle is blamed on the edge the file adds.
     existing = set(remove)
@@ -177,53 +254,73 @@ def _cycle_problems(curriculum: Curriculum, topics: dict[str, Topic]) -> list[Pr
     return []
 
 
-def _sync_edges(curriculum: Curriculum, topics: dict[str, Topic], report: ImportReport) -> None:
-    wanted = {(e.source, e.target): e for e in curriculum.edges}
-    in_file = [topics[spec.slug].pk for spec in curriculum.topics]
-    current = {
-        (edge.from_topic.slug, edge.to_topic.slug): edge
-        for edge in Prerequisite.objects.filter(to_topic_id__in=in_file).select_related("from_topic", "to_topic")
+def _by_pk(objs: dict) -> dict:
+    return {obj.pk: slug for slug, obj in objs.items()}
+
+
+# The current rows are read whole and filtered here: an IN list of 50k ids passes SQLite's
+# limit on parameters, and the joins to get slugs cost more than the dictionaries.
+def _current_edges(topics: dict[str, Topic], in_file: set[int]) -> dict:
+    slugs = _by_pk(topics)
+    return {
+        (slugs[edge.from_topic_id], slugs[edge.to_topic_id]): edge
+        for edge in Prerequisite.objects.iterator(chunk_size=10_000)
+        if edge.to_topic_id in in_file
     }
+
+
+def _current_links(topics: dict[str, Topic], resources: dict[str, Resource], in_file: set[int]) -> dict:
+    slugs, resource_slugs = _by_pk(topics), _by_pk(resources)
+    return {
+        (slugs[link.topic_id], resource_slugs[link.resource_id]): link
+        for link in TopicResource.objects.iterator(chunk_size=10_000)
+        if link.topic_id in in_file
+    }
+
+
+def _sync_edges(curriculum: Curriculum, topics: dict[str, Topic], report: ImportReport) -> bool:
+    wanted = {(e.source, e.target): e for e in curriculum.edges}
+    in_file = {topics[spec.slug].pk for spec in curriculum.topics}
+    current = _current_edges(topics, in_file)
+    deleted = False
     for pair, edge in current.items():
         if pair not in wanted:
             edge.delete()
+            deleted = True
             report.note("prerequisites", "deleted", " → ".join(pair))
+    rows = Rows(Prerequisite, report, "prerequisites")
     for pair, spec in wanted.items():
-        upsert(
-            Prerequisite,
+        rows.upsert(
             {"from_topic": topics[spec.source], "to_topic": topics[spec.target]},
             {"kind": spec.kind, "reason": spec.reason, "weight": spec.weight},
             current.get(pair),
-            report,
-            "prerequisites",
             " → ".join(pair),
         )
+    return rows.save() or deleted
 
 
-def _sync_links(curriculum, topics, resources, report) -> None:
-    in_file = [topics[spec.slug].pk for spec in curriculum.topics]
-    current = {
-        (link.topic.slug, link.resource.slug): link
-        for link in TopicResource.objects.filter(topic_id__in=in_file).select_related("topic", "resource")
-    }
+def _sync_links(curriculum, topics, resources, report) -> bool:
+    in_file = {topics[spec.slug].pk for spec in curriculum.topics}
+    current = _current_links(topics, resources, in_file)
     wanted = set()
+    rows = Rows(TopicResource, report, "resource links")
     for spec in curriculum.topics:
         for position, link in enumerate(spec.resources):
             pair = (spec.slug, link.resource)
             wanted.add(pair)
-            upsert(
-                TopicResource,
+            rows.upsert(
                 {"topic": topics[spec.slug], "resource": resources[link.resource]},
                 {"role": link.role, "locator": link.locator, "position": position},
                 current.get(pair),
-                report,
-                "resource links",
                 f"{spec.slug}: {link.resource}",
             )
+    written = rows.save()
     for pair, link in current.items():
         if pair not in wanted:
             link.delete()
+            written = True
             report.note("resource links", "deleted", f"{pair[0]}: {pair[1]}")
+    return written
 
 
 def _retire_dropped_topics(curriculum: Curriculum, topics: dict[str, Topic], report: ImportReport) -> None:
@@ -234,17 +331,18 @@ def _retire_dropped_topics(curriculum: Curriculum, topics: dict[str, Topic], rep
     listed = {spec.slug for spec in curriculum.topics}
     tracks = set(Track.objects.filter(slug__in=[spec.slug for spec in curriculum.tracks]).values_list("id", flat=True))
     now = timezone.now()
-    changed = False
+    back, retired = [], []
     for slug, topic in sorted(topics.items()):
         if slug in listed and topic.retired_at is not None:
             topic.retired_at = None
+            back.append(topic.pk)
             report.note("topics", "updated", f"{slug} (back from retirement)")
         elif slug not in listed and topic.retired_at is None and topic.track_id in tracks:
             topic.retired_at = now
+            retired.append(topic.pk)
             report.note("topics", "retired", f"{slug} (learners keep their progress)")
-        else:
-            continue
-        Topic.objects.filter(pk=topic.pk).update(retired_at=topic.retired_at)
-        changed = True
-    if changed:
+    for pks, retired_at in ((back, None), (retired, now)):
+        for start in range(0, len(pks), BATCH_SIZE):
+            Topic.objects.filter(pk__in=pks[start : start + BATCH_SIZE]).update(retired_at=retired_at)
+    if back or retired:
         bump_graph_version()  # QuerySet.update sends no signals

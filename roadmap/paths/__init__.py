@@ -10,6 +10,7 @@ learner-facing planner that feeds it from the database is ``progress.planning``.
 from roadmap.paths.engine import (
     GoalAlreadyKnownError,
     InvalidOptionError,
+    KnownTopics,
     LearningPath,
     PathError,
     PathOptions,
@@ -18,6 +19,7 @@ from roadmap.paths.engine import (
     StudySlot,
     UnknownTopicError,
     explain,
+    known_topics,
     learning_path,
     needed_topics,
     order_topics,
@@ -31,6 +33,7 @@ from roadmap.paths.schedule import REVIEW, STUDY
 __all__ = [
     "GoalAlreadyKnownError",
     "InvalidOptionError",
+    "KnownTopics",
     "LearningPath",
     "PathError",
     "PathOptions",
@@ -39,6 +42,7 @@ __all__ = [
     "StudySlot",
     "UnknownTopicError",
     "explain",
+    "known_topics",
     "learning_path",
     "needed_topics",
     "order_topics",

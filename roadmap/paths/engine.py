@@ -45,11 +45,23 @@ from roadmap.paths.schedule import (
     pick_start_resource,
     schedule,
 )
-from roadmap.paths.walk import NOTHING, check_request, edge_filter, remembered, served_goals, trace, walk
+from roadmap.paths.walk import (
+    NOTHING,
+    KnownTopics,
+    check_request,
+    edge_filter,
+    known_topics,
+    remembered,
+    served_goals,
+    trace,
+    walk,
+)
 
 __all__ = [
     "GoalAlreadyKnownError",
     "InvalidOptionError",
+    "KnownTopics",
+    "known_topics",
     "LearningPath",
     "PathError",
     "PathOptions",

@@ -156,6 +156,35 @@ def served_goals(order, masks, goals):
     return [names[masks[t]].copy() for t in order]
 
 
+class KnownTopics(frozenset):
+    """Topic slugs already checked against one graph: the engine does not check them again.
+
+    Made by :func:`known_topics`. A caller that reads what a learner knows from the
+    database checks it once there; without this the engine checked it again on every call,
+    ~25 ms for 80k known topics on a 100k-topic graph (one dict lookup per slug, each a
+    cache miss).
+    """
+
+    graph: object = None
+
+
+def known_topics(graph, slugs, *, drop_unknown=False):
+    """Return `slugs` as :class:`KnownTopics` of `graph`, at a cost proportional to `slugs`.
+
+    Raises ``UnknownTopicError`` for a slug that is not a topic of `graph`, or leaves it out
+    with `drop_unknown` (say, a topic retired since the learner marked it done).
+    """
+    nodes = graph._node
+    if drop_unknown:
+        known = KnownTopics(s for s in slugs if s in nodes)
+    else:
+        known = KnownTopics(slugs)
+        if known.difference(nodes):
+            raise UnknownTopicError([s for s in known if s not in nodes])
+    known.graph = graph
+    return known
+
+
 def check_request(graph, goals, known):
     """Return goals as a list without repeats and known as a set, all topics of `graph`."""
     goals = [goals] if isinstance(goals, str) else list(dict.fromkeys(goals))
@@ -164,8 +193,10 @@ def check_request(graph, goals, known):
         known = set(known)
     nodes = graph._node
     # A set's difference with a dict looks up only the set's members, in C: the cost
-    # follows the request, not the curriculum.
-    if known.difference(nodes) or not all(g in nodes for g in goals):
+    # follows the request, not the curriculum. Known topics checked for this graph
+    # already are not checked again.
+    checked = type(known) is KnownTopics and known.graph is graph
+    if (not checked and known.difference(nodes)) or not all(g in nodes for g in goals):
         raise UnknownTopicError([s for s in (*goals, *known) if s not in nodes])
     return goals, known
 

@@ -15,6 +15,10 @@ import sys
 import threading
 from pathlib import Path
 
+from tests.benchmarks.table import Row, report
+
+PART = "Roadmap picture layout"
+
 STATIC = Path(__file__).resolve().parents[2] / "config" / "static"
 CHROMIUM = "/usr/bin/chromium"
 
@@ -46,7 +50,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def main(argv: list[str]) -> int:
     if not Path(CHROMIUM).exists():
-        print("Debian's Chromium is not installed (apt-get install chromium): skipped")
+        reason = "skipped: Debian's Chromium is not installed (apt-get install chromium)"
+        report([Row(PART, "(every case)", "not run", verdict=reason)])
         return 0
     from playwright.sync_api import sync_playwright
 
@@ -59,14 +64,17 @@ def main(argv: list[str]) -> int:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"])
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/pathwise/favicon.svg")
-            print(f"{'topics':>7} {'edges':>6} {'median layout':>14}")
+            rows = []
             for n in (113, 300, 1000):
                 times = [page.evaluate(LAYOUT, [n, n > 150]) for _ in range(runs)]
                 if min(times) < 0:
                     print(f"{n:>7}: ELK failed")
                     return 1
-                print(f"{n:>7} {2 * n - 3:>6} {statistics.median(times) / 1000:>12.2f} s")
+                strategy = "Brandes-Koepf" if n > 150 else "network simplex"
+                case = f"{n} topics, {2 * n - 3} edges, {strategy} ({runs} run{'s' if runs > 1 else ''})"
+                rows.append(Row(PART, case, f"{statistics.median(times) / 1000:.2f} s"))
             browser.close()
+            report(rows)
     finally:
         server.shutdown()
     return 0

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from roadmap.curriculum import parse, reader
 from roadmap.curriculum.parse import load
 from roadmap.models import Topic
+from tests.locations import SHIPPED_CURRICULUM
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,32 @@ def test_lint_must_be_a_mapping_with_an_ignore_list(tmp_path):
 def test_link_hours_must_be_a_whole_number_of_hours(tmp_path):
     _, problems = parse_file(tmp_path, FILE.replace("hours: 25}", "hours: lots}"))
     assert [p.message for p in problems] == ["'hours' must be a whole number, got 'lots'"]
+
+
+def _same(fast, slow):
+    assert type(fast) is type(slow) and fast == slow
+    if isinstance(fast, dict | list):
+        assert fast.line == slow.line
+        items = (fast.values(), slow.values()) if isinstance(fast, dict) else (fast, slow)
+        for a, b in zip(*items, strict=True):
+            _same(a, b)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SHIPPED_CURRICULUM.parent.glob("*.yaml")))
+def test_libyaml_builds_the_shipped_files_as_the_pure_python_loader_does(name):
+    text = (SHIPPED_CURRICULUM.parent / name).read_text()
+
+    fast = reader._from_events(text, name)
+
+    assert fast is not None  # plain files take the fast path
+    _same(fast[0], reader._Loader(text, name, []).get_single_data())
+
+
+def test_a_duplicate_key_is_the_same_problem_on_both_paths():
+    text = "tracks:\n  - slug: math\n    slug: maths\n"
+
+    data, problems = reader._from_events(text, "f.yaml")
+
+    slow: list = []
+    assert data == reader._Loader(text, "f.yaml", slow).get_single_data()
+    assert problems == slow == [reader.Problem("f.yaml", 3, "slug", "duplicate key")]

@@ -758,3 +758,28 @@ def test_the_paths_ready_steps_need_nothing_unknown(request, options):
     assert path.ready_now == [
         s.topic for s in path.steps if set(prerequisites.predecessors(s.topic)) <= known
     ]
+
+
+def test_known_topics_are_checked_once_against_their_graph():
+    from roadmap.paths import KnownTopics, UnknownTopicError, known_topics, learning_path
+
+    graph = nx.DiGraph([("algebra", "calculus"), ("calculus", "ml")], kind="required")
+    nx.set_node_attributes(graph, 5, "hours")
+
+    with pytest.raises(UnknownTopicError, match="astrology"):
+        known_topics(graph, ["algebra", "astrology"])
+    known = known_topics(graph, ["algebra", "astrology"], drop_unknown=True)
+
+    assert isinstance(known, KnownTopics) and known == {"algebra"}
+    assert [s.topic for s in learning_path(graph, ["ml"], known).steps] == ["calculus", "ml"]
+
+
+def test_known_topics_of_another_graph_are_checked_again():
+    from roadmap.paths import UnknownTopicError, known_topics, learning_path
+
+    graph = nx.DiGraph([("algebra", "calculus")], kind="required")
+    other = nx.DiGraph([("geometry", "calculus")], kind="required")
+    nx.set_node_attributes(graph, 5, "hours")
+
+    with pytest.raises(UnknownTopicError, match="geometry"):
+        learning_path(graph, ["calculus"], known_topics(other, ["geometry"]))
