@@ -51,9 +51,7 @@ def build(learners):
         if decay is not None:
             parameters = list(scheduler.SchedulerSettings().parameters)
             parameters[20] = decay
-        LearnerProfile.objects.filter(user=user).update(
-            desired_retention=desired, fsrs_parameters=parameters
-        )
+        LearnerProfile.objects.filter(user=user).update(desired_retention=desired, fsrs_parameters=parameters)
         for status, cards in topics:
             topic = TopicFactory()
             TopicProgressFactory(learner=user, topic=topic, status=status, retention=0.5)
@@ -82,10 +80,7 @@ def per_learner(users):
 
 
 def stored():
-    return {
-        row.pk: (row.retention, row.coverage, row.needs_review)
-        for row in TopicProgress.objects.all()
-    }
+    return {row.pk: (row.retention, row.coverage, row.needs_review) for row in TopicProgress.objects.all()}
 
 
 def close(found, wanted):
@@ -97,9 +92,7 @@ def close(found, wanted):
     return same_retention and coverage == want_coverage and flag == want_flag
 
 
-@hypothesis_settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(learners=st.lists(learner_strategy, min_size=1, max_size=3))
 def test_the_set_based_refresh_agrees_with_the_per_learner_rules(db, learners):
     with transaction.atomic():
