@@ -74,13 +74,10 @@ def send_review_reminders(at: str | None = None) -> int:
 
 @shared_task(soft_time_limit=240, time_limit=300, **_RETRYING)
 def send_reminders_to(learner_ids: list[int], at: str) -> int:
-    """Write the chunk's reminders down first, then deliver each: a worker killed half-way
-    leaves the rest pending for ``retry_reminders``."""
-    when = datetime.fromisoformat(at)
-    reminders.reminders_plan(learner_ids=learner_ids, at=when)
-    return _for_each(
-        learner_ids, lambda learner_id: reminders.reminder_send(learner_id=learner_id, at=when)
-    )
+    """Write the chunk's reminders down first, then deliver them together
+    (``reminders.reminders_send``): a worker killed half-way leaves the rest pending for
+    ``retry_reminders``. Returns how many were sent."""
+    return len(reminders.reminders_send(learner_ids=learner_ids, at=datetime.fromisoformat(at)))
 
 
 @shared_task(soft_time_limit=240, time_limit=300, **_RETRYING)
