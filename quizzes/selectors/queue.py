@@ -142,7 +142,6 @@ class QueueEntry(NamedTuple):
 
     card_id: int
     topic_id: int
-    due: datetime
     is_new: bool
 
 
@@ -184,7 +183,8 @@ def due_queue(*, learner: User, now: datetime) -> DueQueue:
     reviews_left = max(profile.reviews_per_day - done.reviews, 0)
     new_left = max(profile.new_cards_per_day - done.new, 0)
     cards = active_cards(learner).filter(due__lte=now)
-    fields = ("id", "topic_id", "due")
+    # Ordered by due time in the database; not loading it saves a timestamp per entry.
+    fields = ("id", "topic_id")
     reviews = (
         [
             QueueEntry(*row, is_new=False)
