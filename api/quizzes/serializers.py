@@ -1,9 +1,8 @@
-"""Shapes of the review and question endpoints. Parsing and rendering only; the rules live in
-the services (quizzes.services for reviews, quizzes.questions for questions)."""
+"""Shapes of the review and question endpoints. Parsing only; the rules live in the services
+(quizzes.services for reviews, quizzes.questions for questions)."""
 
 import re
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -217,36 +216,6 @@ class DueCardSerializer(serializers.Serializer):
     previews = PreviewsSerializer(
         help_text="A multiple-choice card is rated from its answer: right is 3, wrong is 1."
     )
-
-
-def timestamp(value):
-    """A datetime as DRF's DateTimeField writes it (the current zone, ``Z`` for UTC)."""
-    if value is None:
-        return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def due_card_data(*, card, question, previews) -> dict:
-    """What `DueCardSerializer` makes of one due card, as plain values.
-
-    The due page is the API's hottest read: building a serializer per button per card
-    was a third of its time. The serializers above stay the documented shape (the
-    OpenAPI schema); a test holds this output equal to theirs.
-    """
-    topic = card.topic
-    return {
-        "id": card.pk,
-        "topic": {"slug": topic.slug, "title": topic.title},
-        "question": {"kind": question.kind, "prompt": question.prompt, "choices": list(question.choices)},
-        "presentation": question.presentation,
-        "state": card.state,
-        "due": timestamp(card.due),
-        "previews": {
-            str(button.rating): {"label": button.label, "due": timestamp(button.due), "interval": button.interval}
-            for button in previews
-        },
-    }
 
 
 class DueQueuePageSerializer(serializers.Serializer):

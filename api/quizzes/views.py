@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from api.permissions import IsCurator
+from api.quizzes import pages
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
@@ -43,7 +44,7 @@ class DueReviewsView(APIView):
         page = paginator.paginate_queryset(queue.card_ids, request, view=self)
         settings = selectors.scheduler_settings_for(profile_for(request.user))
         cards = [
-            s.due_card_data(
+            pages.due_card_data(
                 card=card,
                 question=selectors.shown_question(card),
                 previews=selectors.review_previews(card=card, now=now, settings=settings),
@@ -57,7 +58,7 @@ class DueReviewsView(APIView):
                 "previous": paginator.get_previous_link(),
                 "reviews_left": queue.reviews_left,
                 "new_left": queue.new_left,
-                "next_due": s.timestamp(queue.next_due),
+                "next_due": pages.timestamp(queue.next_due),
                 "results": cards,
             }
         )
