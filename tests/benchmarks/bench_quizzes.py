@@ -531,16 +531,23 @@ def measure(url: str, args) -> list[Row]:
           flush=True)  # fmt: skip
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     token = token_issue(user=data["q"], device="bench").key
-    rows = [due_selector(data, args.quick)]
+    parts, rows = set(args.parts.split(",")), []
+    if "due" in parts:
+        rows.append(due_selector(data, args.quick))
     connection.close()
-    server = Server(url, args.port)
-    try:
-        rows.append(due_endpoint(server, token, args.quick))
-        rows.append(reviews_http(server, url, data, token, args.quick))
-    finally:
-        server.stop()
-    rows.append(nightly(data, args.quick))
-    rows.append(reminders(data, args.quick))
+    if parts & {"due", "reviews"}:
+        server = Server(url, args.port)
+        try:
+            if "due" in parts:
+                rows.append(due_endpoint(server, token, args.quick))
+            if "reviews" in parts:
+                rows.append(reviews_http(server, url, data, token, args.quick))
+        finally:
+            server.stop()
+    if "nightly" in parts:
+        rows.append(nightly(data, args.quick))
+    if "reminders" in parts:
+        rows.append(reminders(data, args.quick))
     commit = connection.cursor().execute("SHOW synchronous_commit").fetchone()[0]
     assert commit == "on", commit
     connection.close()
@@ -552,6 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a twentieth of the data, 2 s per HTTP run, no verdicts")
     parser.add_argument("--port", type=int, default=8130, help="loopback port for the benchmark's own gunicorn")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database afterwards")
+    parser.add_argument("--parts", default="due,reviews,nightly,reminders", help="which cases, comma-separated")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
