@@ -584,6 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # Ctrl-C and a runner's SIGTERM both unwind through the finally below, which drops the database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     name, bench_url = create_database(url)
     print(f"throwaway database {name}", flush=True)
     try:
