@@ -32,6 +32,10 @@ Cases (medians of 3 runs; the floor is measured in the same run):
   file's 3 workers, ``synchronous_commit`` on; floor: 4 threads doing the same writes
   (lock the card, insert the log, update the card, insert the activity, commit) as raw
   psycopg statements. Target >= 500 reviews/s and no non-2xx answer.
+- ``reviews in process``: ``services.review_submit`` from 1 and 4 threads, no HTTP; floor the
+  same raw writes from as many threads.
+- ``topic mastery (selector)``: ``selectors.topic_mastery`` for one of Q's topics, p95; floor
+  the raw aggregate of the topic's cards. Target p95 < 50 ms.
 - ``nightly mastery``: ``tasks.refresh_mastery_for`` over every chunk of learners with
   progress; floor the raw aggregate of the same cards (count, studied, mean recall per
   learner and topic) without writing. Target < 60 s.
@@ -475,15 +479,15 @@ def wrk_rate(server: Server, token: str, cards: list[int], seconds: int) -> tupl
     return rate, bad
 
 
-def raw_review_rate(database_url: str, q_id: int, cards: list[int], seconds: float) -> float:
-    """The floor: the same writes as a review, as raw statements, from 4 threads."""
+def raw_review_rate(database_url: str, q_id: int, cards: list[int], seconds: float, threads_n: int = 4) -> float:
+    """The floor: the same writes as a review, as raw statements, from ``threads_n`` threads."""
     import psycopg
 
-    done, stop = [0] * 4, time.monotonic() + seconds
+    done, stop = [0] * threads_n, time.monotonic() + seconds
 
     def work(index: int) -> None:
         with psycopg.connect(database_url) as conn:
-            for card in cards[index::4]:
+            for card in cards[index::threads_n]:
                 if time.monotonic() > stop:
                     break
                 with conn.transaction():
@@ -498,7 +502,7 @@ def raw_review_rate(database_url: str, q_id: int, cards: list[int], seconds: flo
                 done[index] += 1
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -524,6 +528,75 @@ def reviews_http(server: Server, database_url: str, data: dict, token: str, quic
     return Row(PART, "reviews over HTTP, 4 clients, synchronous_commit on", f"{measured:.0f} reviews/s",
                f"raw psycopg writes, 4 threads {base:.0f}/s", f"{measured / base:.2f}", ">= 500/s, 0 non-2xx",
                "" if quick else verdict(met, reason))  # fmt: skip
+
+
+def reviews_in_process(url: str, data: dict, quick: bool) -> list[Row]:
+    """``services.review_submit`` without HTTP, from 1 and 4 threads, beside the raw floor."""
+    from django.db import connection as main_connection
+
+    from quizzes import services
+    from quizzes.models import Card
+
+    seconds = 2 if quick else 10
+    q = data["q"]
+    cards = list(Card.objects.filter(learner=q).order_by("?").values_list("id", flat=True))
+    main_connection.close()
+    rows = []
+    for threads_n in (1, 4):
+        runs = []
+        for n in range(RUNS):
+            share = cards[n::RUNS]
+            done, stop = [0] * threads_n, time.monotonic() + seconds
+
+            def work(index, share=share, done=done, stop=stop, threads_n=threads_n):
+                from django.db import connection
+
+                for card_id in share[index::threads_n]:
+                    if time.monotonic() > stop:
+                        break
+                    services.review_submit(learner=q, review=services.ReviewInput(card_id, 3))
+                    done[index] += 1
+                connection.close()
+
+            started = time.perf_counter()
+            workers = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            rate = sum(done) / (time.perf_counter() - started)
+            runs.append((rate, raw_review_rate(url, q.pk, share[::-1], seconds, threads_n)))
+        measured, base = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        rows.append(Row(PART, f"reviews in process (services.review_submit), {threads_n} thread(s)",
+                        f"{measured:.0f} reviews/s", f"raw psycopg writes, {threads_n} thread(s) {base:.0f}/s",
+                        f"{measured / base:.2f}", "", ""))  # fmt: skip
+    return rows
+
+
+def topic_mastery(data: dict, quick: bool) -> Row:
+    from django.db import connection
+    from django.utils import timezone
+
+    from quizzes import selectors
+    from roadmap.models import Topic
+
+    q, repeats = data["q"], 30 if quick else 100
+    topics = list(Topic.objects.order_by("?")[:20])
+
+    def floor():
+        connection.cursor().execute(
+            "SELECT count(*), count(last_review), avg(power(1 + 0.2 * floor(extract(epoch FROM (now() - last_review))"
+            " / 86400) / stability, -0.15)) FROM quizzes_card WHERE learner_id = %s AND topic_id = %s",
+            [q.pk, random.choice(topics).pk],
+        ).fetchall()
+
+    runs = [(p95(timed_ms(lambda: selectors.topic_mastery(learner=q, topic=random.choice(topics),
+                                                          now=timezone.now()), repeats)),
+             p95(timed_ms(floor, repeats))) for _ in range(RUNS)]  # fmt: skip
+    measured, base = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return Row(PART, f"topic mastery (selector), Q, {data['q_cards'] // len(Topic.objects.all()):,} cards",
+               f"p95 {measured:.1f} ms", f"raw aggregate p95 {base:.1f} ms", f"{measured / base:.1f}×",
+               "p95 < 50 ms", "" if quick else verdict(measured < 50, f"p95 {measured:.1f} ms"))  # fmt: skip
 
 
 # --- Main -------------------------------------------------------------------------------------
@@ -556,6 +629,10 @@ def measure(url: str, args) -> list[Row]:
                 rows.append(reviews_http(server, url, data, token, args.quick))
         finally:
             server.stop()
+    if "reviews" in parts:
+        rows.extend(reviews_in_process(url, data, args.quick))
+    if "mastery" in parts:
+        rows.append(topic_mastery(data, args.quick))
     if "nightly" in parts:
         rows.append(nightly(data, args.quick))
     if "reminders" in parts:
@@ -571,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a twentieth of the data, 2 s per HTTP run, no verdicts")
     parser.add_argument("--port", type=int, default=8130, help="loopback port for the benchmark's own gunicorn")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database afterwards")
-    parser.add_argument("--parts", default="due,reviews,nightly,reminders", help="which cases, comma-separated")
+    parser.add_argument("--parts", default="due,reviews,mastery,nightly,reminders", help="which cases, comma-separated")
     args = parser.parse_args(argv)
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
