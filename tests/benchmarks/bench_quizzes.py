@@ -389,22 +389,35 @@ class Server:
         })  # fmt: skip
         env.pop("DJANGO_SETTINGS_MODULE", None)
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+        import socket
+
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"port {port} is already in use; pick another with --port")
+        # Its errors go to a file, shown when a request fails.
+        self.log = tempfile.NamedTemporaryFile(prefix="bench_quizzes_gunicorn_", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-             "--access-logfile", "-"],  # fmt: skip
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+             "--access-logfile", "/dev/null"],  # fmt: skip
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url("/healthz/"), timeout=2).read()
-                break
-            except OSError as error:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    stderr = self.process.stderr.read().decode()[-2000:]
-                    raise RuntimeError(f"gunicorn did not start: {stderr}") from error
-                time.sleep(0.3)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(self.url("/healthz/"), timeout=2).read()
+                    break
+                except OSError as error:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"gunicorn did not start: {self.errors()}") from error
+                    time.sleep(0.3)
+        except BaseException:  # Ctrl-C or SIGTERM while it starts too: never leave it running
+            self.stop()
+            raise
+
+    def errors(self) -> str:
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            return log.read()[-3000:]
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -413,6 +426,7 @@ class Server:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # the group this run started
             self.process.wait(timeout=30)
+        os.unlink(self.log.name)
 
 
 def latencies(server: Server, path: str, token: str | None, count: int) -> list[float]:
@@ -425,9 +439,9 @@ def latencies(server: Server, path: str, token: str | None, count: int) -> list[
         started = time.perf_counter()
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        response.read()
+        body = response.read()
         if response.status != 200:
-            raise RuntimeError(f"{path}: {response.status}")
+            raise RuntimeError(f"{path}: {response.status} {body[:500]!r}\n{server.errors()}")
         if n >= 5:  # warm
             times.append((time.perf_counter() - started) * 1000)
     conn.close()
