@@ -65,9 +65,10 @@ Profile notes (cProfile, before optimising):
   makes 6-7 round trips (token, profile, today's reviews, the two queue reads, the page's
   cards, and gunicorn's connection health check), each several ms on the loaded server.
 
-Measured 7 December 2026 on the shared 2-vCPU VM (load average ~6): nightly mastery 6.5 s
-and reminders 13.4 s for 10,000 learners (met); due endpoint p95 72-92 ms and reviews
-39-40/s over HTTP (missed); see the README's benchmark section.
+Measured 7 December 2026 on the shared 2-vCPU VM, under nice: nightly mastery 3.6 s and
+reminders 9.5 s for 10,000 learners, topic mastery p95 11.9 ms (met); due endpoint p95 48 ms
+(72-92 ms when the machine was busier) and reviews 77/s over HTTP (missed; in process 163/s
+from 4 threads); see the README's benchmark section.
 """
 
 from __future__ import annotations
