@@ -9,7 +9,7 @@ The tag hashes what the response depends on:
   and a stamp of their progress (row count and last change). Anonymous callers get the
   plain graph-version tag, shared by everyone.
 
-Computing it costs one query (``progress.selectors.roadmap_version_stamp``) on top of
+Computing it costs one query (``progress.selectors.roadmap_version_and_stamp``) on top of
 authentication, and runs after authentication and permission checks but before the
 body is built: an unchanged roadmap answers 304 with no body.
 """
@@ -21,7 +21,7 @@ from django.utils.http import parse_etags
 from rest_framework.response import Response
 
 from api.handlers import wrap_handler
-from progress.selectors import roadmap_version_stamp
+from progress.selectors import roadmap_version_and_stamp
 
 SAFE_READS = frozenset({"GET", "HEAD"})
 
@@ -69,6 +69,10 @@ class RoadmapETagMixin:
     """Adds ETags and 304 answers to a view's GET (list and detail alike)."""
 
     etag_includes_progress = False
+    #: The graph version and the stamp this request read for its ETag (``api.roadmap.cache``
+    #: keys on them).
+    graph_version: int | None = None
+    version_stamp = ""
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_READS:
@@ -78,8 +82,9 @@ class RoadmapETagMixin:
     def get_etag(self, request) -> str:
         user = request.user
         learner = user if self.etag_includes_progress and user.is_authenticated else None
+        self.graph_version, self.version_stamp = roadmap_version_and_stamp(learner=learner)
         parts = [
-            roadmap_version_stamp(learner=learner),
+            self.version_stamp,
             f"u{learner.pk}" if learner else "anonymous",
             request.get_full_path(),
             request.accepted_renderer.format,

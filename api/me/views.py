@@ -27,7 +27,9 @@ class MeView(APIView):
         responses=serializers.MeSerializer,
     )
     def get(self, request):
-        return Response(serializers.MeSerializer(selectors.profile_for(request.user)).data)
+        profile = selectors.profile_for(request.user)
+        profile.user = request.user  # the account already loaded: no query to load it again
+        return Response(serializers.MeSerializer(profile).data)
 
     @extend_schema(
         summary="Change your email or learning settings",

@@ -1,6 +1,7 @@
 """The public roadmap: anyone reads tracks, topics, prerequisites and resources; curators edit.
 
-Reads carry ETags (``api.etag``); topic reads include the caller's own status.
+Reads carry ETags (``api.etag``) and are serialised once per graph version
+(``api.roadmap.cache``); topic reads include the caller's own status, laid over the shared body.
 """
 
 from django.db import transaction
@@ -12,10 +13,13 @@ from rest_framework.exceptions import APIException, NotFound
 from api.etag import RoadmapETagMixin
 from api.permissions import IsCuratorOrReadOnly
 from api.roadmap import filtersets, serializers
+from api.roadmap.cache import SharedBodyMixin
 from api.views import EditableViewSet, GenericViewSet
 from progress import selectors as progress_selectors
+from progress.models import TopicStatus
 from roadmap import editing, retirement, services
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
+from roadmap.selectors import roadmap_memo
 
 
 @extend_schema_view(
@@ -27,7 +31,7 @@ from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
         ),
     )
 )
-class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
+class TrackViewSet(RoadmapETagMixin, SharedBodyMixin, mixins.ListModelMixin, GenericViewSet):
     queryset = Track.objects.annotate(
         topic_count=Count("topics", filter=Q(topics__retired_at=None))
     ).order_by("position")
@@ -66,7 +70,7 @@ class TrackViewSet(RoadmapETagMixin, mixins.ListModelMixin, GenericViewSet):
         responses={status.HTTP_204_NO_CONTENT: None},
     ),
 )
-class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+class TopicViewSet(RoadmapETagMixin, SharedBodyMixin, mixins.ListModelMixin, EditableViewSet):
     permission_classes = [IsCuratorOrReadOnly]
     filterset_class = filtersets.TopicFilterSet
     write_serializer_class = serializers.TopicWriteSerializer
@@ -75,9 +79,36 @@ class TopicViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
     location_route = "topic-detail"
     location_field = "slug"
     etag_includes_progress = True
+    personal_params = frozenset({"status"})
 
     def get_queryset(self):
         return progress_selectors.topics_with_status(learner=self.request.user)
+
+    def shared(self, body):
+        if self.action != "list":
+            return {**body, "status": None}
+        return {**body, "results": [{**topic, "status": None} for topic in body["results"]]}
+
+    def personalised(self, body, request):
+        if not request.user.is_authenticated:
+            return body
+        statuses = self.caller_statuses(request.user)
+        if self.action != "list":
+            return {**body, "status": statuses.get(body["slug"], TopicStatus.NOT_STARTED)}
+        results = [
+            {**topic, "status": statuses.get(topic["slug"], TopicStatus.NOT_STARTED)}
+            for topic in body["results"]
+        ]
+        return {**body, "results": results}
+
+    def caller_statuses(self, learner) -> dict[str, str]:
+        """The caller's statuses by slug, kept while their ETag stamp (which covers every
+        change to their progress) stays the same: no query for a caller who reads again."""
+        memo = roadmap_memo(version=self.graph_version)
+        key = ("statuses", learner.pk, self.version_stamp)
+        if key not in memo:
+            memo[key] = progress_selectors.statuses_by_slug(learner=learner)
+        return memo[key]
 
     def get_serializer_class(self):
         return (
@@ -150,7 +181,7 @@ class TopicInUseConflict(APIException):
         summary="Remove a prerequisite edge (curators)", description="Learners' paths stop counting on it."
     ),
 )
-class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+class PrerequisiteViewSet(RoadmapETagMixin, SharedBodyMixin, mixins.ListModelMixin, EditableViewSet):
     queryset = Prerequisite.objects.select_related("from_topic", "to_topic").order_by("id")
     serializer_class = serializers.PrerequisiteSerializer
     write_serializer_class = serializers.PrerequisiteWriteSerializer
@@ -190,7 +221,7 @@ class PrerequisiteViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewS
         summary="Delete a resource (curators)", description="Removes the resource and its topic links."
     ),
 )
-class ResourceViewSet(RoadmapETagMixin, mixins.ListModelMixin, EditableViewSet):
+class ResourceViewSet(RoadmapETagMixin, SharedBodyMixin, mixins.ListModelMixin, EditableViewSet):
     queryset = Resource.objects.prefetch_related(
         Prefetch(
             "topic_resources",

@@ -1,8 +1,10 @@
 """Simulated learners studying a curriculum for a year: what does implicit credit save?
 
-`compare` runs the same simulated learners through one year twice for each coupling
-strength, once with plain FSRS scheduling and once with implicit credit (``quizzes.fire``),
-and counts their explicit reviews and how much they recall. ``manage.py simulate_learning``
+`compare` runs the same simulated learners through one year three times for each coupling
+strength: with plain FSRS scheduling, with implicit credit (``quizzes.fire``), and — the
+bound — with a scheduler told of every exercise of the ground truth, which records each as
+the Good review it was (what no credit, which has to guess, can beat at equal recall); it
+counts their explicit reviews and how much they recall. ``manage.py simulate_learning``
 prints the table (``make bench`` runs it too); the README quotes it. ``learner`` holds one
 learner's year, ``report`` the comparison, its table and the targets' verdicts.
 
@@ -13,7 +15,8 @@ Assumptions (the model of the learner, stated so the table can be judged):
   taking its hours; a topic's cards join the deck the day its study starts and enter at
   most `Config.new_cards_per_day` a day. One
   session a day at 09:00 UTC works through every card due, learning steps included (a
-  review takes 20 s), with no cap on reviews.
+  review takes 20 s), with no cap on reviews; like the review page, which asks for the
+  cards due at each answer, it skips a card that a credit made no longer due.
 - **Ground truth**: each card's real memory is FSRS-6 with the default parameters (the
   scheduler's own, so without coupling the scheduler is exactly right). A first answer is
   Again 15 %, Hard 10 %, Good 70 %, Easy 5 %; later the learner recalls with the true

@@ -73,6 +73,7 @@ class _Learner:
     config: Config
     settings: SchedulerSettings
     truth: fsrs.Scheduler
+    told: bool = False
     cards: list[_Card] = field(default_factory=list)
     by_topic: dict[str, list[_Card]] = field(default_factory=lambda: defaultdict(list))
     outcome: Outcome = field(default_factory=Outcome)
@@ -88,13 +89,18 @@ def simulate(
     credit: bool,
     config: Config,
     seed: int,
+    told: bool = False,
 ) -> Outcome:
     """One learner's year on `graph`, studying the topics of `order` (slug, day it starts)
-    with `cards` each."""
+    with `cards` each.
+
+    With `told`, the learner's scheduler is told of every exercise of the ground truth (see
+    `_exercise`) and records it as the Good review it was: what no credit can beat, the bound.
+    """
     learner = _Learner(
-        graph, coupling, credit, config,
+        graph, coupling, credit and not told, config,
         SchedulerSettings(desired_retention=config.desired_retention),
-        fsrs.Scheduler(enable_fuzzing=False),
+        fsrs.Scheduler(enable_fuzzing=False), told,
     )  # fmt: skip
     ancestors = {topic: _ancestors(graph, topic) for topic, _ in order}
     weights = {topic: fire.credit_weights(graph, topic) for topic, _ in order} if credit else {}
@@ -131,8 +137,14 @@ def _session(learner, now, day, fresh, ancestors, weights):
         due, key = queue.pop(0)
         if due > end:
             break
-        clock = max(clock + timedelta(seconds=SECONDS_PER_REVIEW), due)
         card = learner.cards[key]
+        if card.state is not None and card.state.due > due:
+            # Credited since it was queued: like the review page, which asks for the cards
+            # due at each answer, the session no longer shows it while it is not due.
+            if card.state.due <= end:
+                bisect.insort(queue, (card.state.due, card.key))
+            continue
+        clock = max(clock + timedelta(seconds=SECONDS_PER_REVIEW), due)
         before = card.state
         rating = _answer(learner, card, clock)
         if card.uncredited is not None:
@@ -183,6 +195,11 @@ def _exercise(learner, topic, at, day, ancestors):
             rng = card.rng
             if rng.random() < chance and rng.random() < learner.truth.get_card_retrievability(card.true, at):
                 card.true, _ = learner.truth.review_card(card.true, fsrs.Rating.Good, at)
+                if learner.told and card.state is not None and card.state.state == "review":
+                    card.state = review(
+                        card.state, 3, at, settings=learner.settings, fuzz_seed=review_seed(f"told:{card.key}", day)
+                    )
+                    learner.outcome.credits += 1
 
 
 def _credit(learner, at, weights):

@@ -396,3 +396,12 @@ def test_every_figure_of_stats_counts_only_the_callers_own_rows(db, world):
                 tracks=tracks, topics=topics, rows=rows, zone=zone, now=now
             ), learner.username
         transaction.set_rollback(True)
+
+
+def test_your_account_costs_three_queries_the_token_the_profile_and_the_roles(
+    alice, as_alice, django_assert_max_num_queries
+):
+    as_alice.get("/api/v1/me/")  # the profile exists from now on
+    with django_assert_max_num_queries(3):
+        body = as_alice.get("/api/v1/me/").json()
+    assert (body["username"], body["roles"]) == ("alice", ["learner"])

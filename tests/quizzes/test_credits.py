@@ -124,6 +124,7 @@ def test_a_failed_review_earns_no_credit(alice, topics):
 def test_a_lapse_brings_the_weakest_prerequisites_credited_cards_back_due(alice, topics):
     algebra, attention = topics
     attention.prerequisite_edges.update(weight=1.0)
+    CreditCalibration.objects.create(learner=alice, observed=10.0, expected=10.0)  # credit borne out so far
     algebra_cards = learnt(alice, algebra, days_ago=2.5)
     attention_card = learnt(alice, attention, days_ago=1, cards=1)[0]  # credits linear algebra
     credited = list(Card.objects.filter(pk__in=[c.pk for c in algebra_cards]))
@@ -212,3 +213,34 @@ def test_the_optimiser_reads_only_real_reviews(alice, topics):
 
     assert len(rows) == ReviewLog.objects.count() == 5
     assert ImplicitCredit.objects.count() == 2
+
+
+def test_a_learner_whose_reviews_bore_credit_out_is_spared_reviews_one_whose_did_not_is_not(
+    alice, bob, topics
+):
+    algebra, attention = topics
+    # Alice recalled credited cards as well as the credits said; Bob as if they had never been.
+    CreditCalibration.objects.create(learner=alice, observed=60.0, expected=50.0)
+    CreditCalibration.objects.create(learner=bob, observed=-50.0, expected=50.0)
+    due_before, due_after = {}, {}
+    for learner in (alice, bob):
+        cards = learnt(learner, algebra, days_ago=6)
+        due_before[learner] = set(selectors.due_queue(learner=learner, now=timezone.now()).card_ids)
+        assert due_before[learner] >= {c.pk for c in cards}  # the linear-algebra cards are due
+
+        answer = {"card": new_card(learner, attention).pk, "rating": 3}
+        response = client_for(learner).post(SUBMIT, answer, format="json")
+
+        assert response.status_code == 201
+        due_after[learner] = set(selectors.due_queue(learner=learner, now=timezone.now()).card_ids)
+
+    trusted = list(ImplicitCredit.objects.filter(learner=alice).values_list("weight", flat=True))
+    wary = list(ImplicitCredit.objects.filter(learner=bob).values_list("weight", flat=True))
+    assert trusted and trusted == [pytest.approx(fire.DEFAULT_EDGE_WEIGHT)] * len(trusted)
+    assert wary and wary == [pytest.approx(fire.DEFAULT_EDGE_WEIGHT * fire.MIN_TRUST)] * len(wary)
+    # Alice's credited cards are no longer due: the review of attention was their review.
+    assert not due_after[alice] & {c.pk for c in Card.objects.filter(learner=alice, topic=algebra)}
+    # Bob's stay due: a weak credit postpones a review by a few minutes at most.
+    assert due_after[bob] >= {c.pk for c in Card.objects.filter(learner=bob, topic=algebra)}
+    for card in Card.objects.filter(learner=bob, topic=algebra):
+        assert card.last_credit is not None and card.due <= timezone.now()

@@ -63,25 +63,34 @@ def test_a_card_takes_credit_only_in_review_state_and_once_a_day():
     assert not fire.can_take_credit(card, two_days, two_days - timedelta(hours=1))
 
 
-def test_a_full_credit_gives_the_memory_of_a_real_good_review_but_postpones_less():
+def test_a_full_credit_is_a_real_good_review_and_a_partial_one_postpones_less():
     card, at = reviewed(), START + timedelta(days=4)
     real = review(card, Rating.Good, at, settings=EXACT, fuzz_seed=1)
 
     full = fire.implicit_credit(card, at, 1.0, settings=EXACT)
+    half = fire.implicit_credit(card, at, 0.5, settings=EXACT)
 
     assert full.stability == pytest.approx(real.stability) and full.last_review == at
-    # At most one plain interval (5 days) past the plain due date, not 15 days past it.
-    assert full.due == START + timedelta(days=10) < real.due
+    assert full.due == real.due
+    # At most (0.5 / 0.5)² = 1 plain interval (5 days) past the plain due date, not 14 days past it.
+    assert half.due == START + timedelta(days=10) < real.due
 
 
-def test_many_credits_postpone_a_review_no_further_than_the_largest_one_may():
+@pytest.mark.parametrize(
+    ("weight", "furthest"),
+    [
+        (0.08, 5 * (1 + (0.08 / 0.92) ** 2)),  # a credit at the least trust: 1 hour later
+        (0.4, 5 * (1 + (0.4 / 0.6) ** 2)),  # at the prior trust: 2.2 days later
+    ],
+)
+def test_many_credits_postpone_a_review_no_further_than_the_largest_one_may(weight, furthest):
     plain, day = reviewed(), START
     card = plain
     for _ in range(30):
         day += timedelta(days=1)
-        card = fire.implicit_credit(card, day, 0.4, settings=EXACT, plain=plain)
+        card = fire.implicit_credit(card, day, weight, settings=EXACT, plain=plain)
 
-    assert card.due == START + timedelta(days=7)  # 5 days, plus 0.4 of them
+    assert card.due == START + timedelta(days=furthest)
 
 
 @settings(max_examples=150, deadline=None)

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=simulation.Config.seed)
         parser.add_argument(
             "--postponement", type=float, default=simulation.Config.postponement,
-            help="how far credits may postpone a review, in weight × plain intervals (default: what Pathwise uses)",
+            help="scale of how far credits of weight w may postpone a review, in (w / (1 - w))² plain intervals "
+            "(default: what Pathwise uses; 1000: practically unbounded)",
         )  # fmt: skip
 
     def handle(self, *args, curriculum, learners, days, hours_per_week, couplings, seed, postponement, **options):

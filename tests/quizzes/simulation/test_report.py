@@ -39,15 +39,31 @@ def test_the_comparison_is_reproducible_and_the_ground_truth_rewards_coupling():
     assert uncoupled.plain.credits == 0 and uncoupled.credit.credits > 0
 
 
+def test_a_scheduler_told_of_every_exercise_saves_reviews_only_where_they_happen():
+    graph, cards = small_curriculum()
+
+    uncoupled, coupled = simulation.compare(graph, cards, couplings=(0.0, 1.0), config=SHORT)
+
+    assert uncoupled.told.explicit_reviews == uncoupled.plain.explicit_reviews
+    assert uncoupled.told.mean_recall == uncoupled.plain.mean_recall
+    assert coupled.told.explicit_reviews < coupled.plain.explicit_reviews
+    assert coupled.bound_fewer_reviews > 0 and coupled.told.credits > 0
+
+
 def test_the_verdicts_name_each_target_and_whether_it_is_met():
     plain = simulation.Outcome(explicit_reviews=1000, recall_sum=95.0, recall_days=100)
     saving = simulation.Outcome(explicit_reviews=600, recall_sum=95.0, recall_days=100)
     costly = simulation.Outcome(explicit_reviews=900, recall_sum=93.0, recall_days=100)
 
-    lines = simulation.verdicts([simulation.Row(0.0, plain, costly), simulation.Row(0.5, plain, saving)])
+    told = simulation.Outcome(explicit_reviews=500, recall_sum=95.0, recall_days=100)
+
+    lines = simulation.verdicts(
+        [simulation.Row(0.0, plain, costly, plain), simulation.Row(0.5, plain, saving, told)]
+    )
 
     assert lines == [
-        "coupling >= 0.5: >= 30% fewer explicit reviews at equal or better recall: met (0.5: 40.0% fewer, +0.0 pt)",
+        "coupling >= 0.5: >= 30% fewer explicit reviews at equal or better recall: met "
+        "(0.5: 40.0% fewer, +0.0 pt (bound 50.0%, +0.0 pt))",
         "coupling 0: mean recall at most 1 point lower: NOT met (-2.0 pt)",
     ]
 
