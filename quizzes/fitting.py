@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 
-from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress
-from quizzes import mastery as mastery_rules
-from quizzes import optimizer, selectors
+from progress.models import LearnerProfile
+from quizzes import nightly, optimizer, selectors
 from quizzes.cards import cards_rebuild
 from quizzes.models import Card, ParameterFit
 
@@ -33,33 +32,10 @@ def mastery_refresh(*, learner_id: int, now: datetime) -> int:
     """Store coverage, retention and the needs-review flag on each of the learner's topic
     progress rows.
 
-    See `quizzes.mastery` for the definitions. Returns how many rows changed.
+    See `quizzes.mastery` for the definitions and `quizzes.nightly` for how (one SQL
+    statement, for one learner or many). Returns how many rows changed.
     """
-    profile = LearnerProfile.objects.select_related("user").get(user_id=learner_id)
-    settings = selectors.scheduler_settings_for(profile)
-    rows = list(TopicProgress.objects.filter(learner_id=learner_id))
-    topics = selectors.cards_by_topic(
-        learner=profile.user, topic_ids=[row.topic_id for row in rows]
-    )
-    changed = []
-    for row in rows:
-        cards = topics.get(row.topic_id, selectors.TopicCards())
-        result = mastery_rules.topic_mastery(
-            cards.studied, now, cards=cards.cards, settings=settings
-        )
-        flag = mastery_rules.needs_review(
-            result,
-            known=row.status in KNOWN_STATUSES,
-            desired_retention=profile.desired_retention,
-        )
-        stored = (row.retention, row.coverage, row.needs_review)
-        if stored != (result.retention, result.coverage, flag):
-            row.retention, row.coverage, row.needs_review = result.retention, result.coverage, flag
-            changed.append(row)
-    TopicProgress.objects.bulk_update(
-        changed, ["retention", "coverage", "needs_review"], batch_size=500
-    )
-    return len(changed)
+    return nightly.mastery_refresh_many(learner_ids=[learner_id], now=now)
 
 
 def parameters_optimise(*, learner_id: int, at: datetime) -> ParameterFit | None:

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -57,41 +58,83 @@ def reminder_send(*, learner_id: int, at: datetime) -> Reminder | None:
     return reminder_deliver(reminder_id=reminder.pk, at=at)
 
 
+def reminders_send(*, learner_ids: list[int], at: datetime) -> list[Reminder]:
+    """`reminder_send` for many learners at once (the hourly task's chunk): the day's rows
+    are written down first (``reminders_plan``), then delivered together
+    (``reminders_deliver``). Returns the reminders sent."""
+    reminders_plan(learner_ids=learner_ids, at=at)
+    zones = dict(LearnerProfile.objects.filter(user_id__in=learner_ids).values_list("user_id", "time_zone"))
+    today = {
+        (learner_id, at.astimezone(ZoneInfo(zones.get(learner_id, "UTC"))).date()) for learner_id in learner_ids
+    }
+    rows = Reminder.objects.filter(
+        learner_id__in=learner_ids, local_date__in={day for _, day in today}, sent_at=None
+    ).values_list("id", "learner_id", "local_date")
+    return reminders_deliver(reminder_ids=[id_ for id_, learner, day in rows if (learner, day) in today], at=at)
+
+
 def reminder_deliver(*, reminder_id: int, at: datetime) -> Reminder | None:
-    """Claim the reminder, email it if cards are due, and mark it sent. At least once, and
-    in effect once.
+    """Claim the reminder, email it if cards are due, and mark it sent; see
+    ``reminders_deliver``. None when it was not sent."""
+    sent = reminders_deliver(reminder_ids=[reminder_id], at=at)
+    return sent[0] if sent else None
+
+
+def reminders_deliver(*, reminder_ids: list[int], at: datetime) -> list[Reminder]:
+    """Claim the reminders, email those with cards due, and mark them sent. At least once,
+    and in effect once. Returns the reminders sent.
 
     The claim is a conditional update that only one worker wins; a claim left by a worker
     that died before it finished is stale after ``REMINDER_CLAIM_TIMEOUT`` and is taken
-    again. The email carries a Message-ID made from the learner and the day, so the one
+    again. Each email carries a Message-ID made from the learner and the day, so the one
     send that can happen twice (a worker killed between the mail server's "accepted" and
     marking the row sent) is the same message to every mail system that deduplicates. If
-    sending fails the claim is released and the error raised, for the task to retry. A
-    reminder with no card due is removed: no notice, no email.
+    sending fails, the reminders already emailed are marked sent, the others' claims are
+    released and the error raised, for the task to retry. A reminder with no card due is
+    removed: no notice, no email. The due counts come from one set of queries
+    (``selectors.due_counts``) and the emails go through one mail connection.
     """
     now = timezone.now()
     free = Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
-    if not Reminder.objects.filter(free, id=reminder_id, sent_at=None).update(claimed_at=now):
-        return None
-    reminder = Reminder.objects.select_related("learner").get(pk=reminder_id)
-    learner = reminder.learner
-    count = selectors.due_count(learner=learner, now=at)
-    if count == 0:
-        Reminder.objects.filter(id=reminder_id, claimed_at=now).delete()
-        return None
-    emailed = None
-    if learner.email:
-        try:
-            _email(learner, reminder, count)
-        except BaseException:
-            Reminder.objects.filter(id=reminder_id, claimed_at=now, sent_at=None).update(claimed_at=None)
-            raise
-        emailed = timezone.now()
-    Reminder.objects.filter(id=reminder_id, claimed_at=now).update(
-        due_count=count, emailed_at=emailed, sent_at=timezone.now()
+    if not Reminder.objects.filter(free, id__in=reminder_ids, sent_at=None).update(claimed_at=now):
+        return []
+    claimed = list(
+        Reminder.objects.filter(id__in=reminder_ids, claimed_at=now, sent_at=None).select_related("learner")
     )
-    reminder.refresh_from_db()
-    return reminder
+    counts = selectors.due_counts(learner_ids=[r.learner_id for r in claimed], now=at)
+    Reminder.objects.filter(id__in=[r.pk for r in claimed if not counts[r.learner_id]], claimed_at=now).delete()
+    due = [r for r in claimed if counts[r.learner_id]]
+    emailed: set[int] = set()
+    connection = get_connection()
+    try:
+        for reminder in due:
+            if reminder.learner.email:
+                _email(reminder.learner, reminder, counts[reminder.learner_id], connection)
+                emailed.add(reminder.pk)
+    except BaseException:
+        # Those emailed are sent; the rest go back to be claimed again.
+        unsent = [r.pk for r in due if r.pk not in emailed and r.learner.email]
+        Reminder.objects.filter(id__in=unsent, claimed_at=now, sent_at=None).update(claimed_at=None)
+        _mark_sent([r for r in due if r.pk in emailed], emailed, counts, now)
+        raise
+    finally:
+        connection.close()
+    return _mark_sent(due, emailed, counts, now)
+
+
+def _mark_sent(due: list[Reminder], emailed: set[int], counts: dict, claimed_at: datetime) -> list[Reminder]:
+    """One update per (due count, emailed) group, in one transaction, each row only while
+    the claim is still this worker's."""
+    sent_at = timezone.now()
+    groups: dict[tuple[int, bool], list[int]] = {}
+    for reminder in due:
+        groups.setdefault((counts[reminder.learner_id], reminder.pk in emailed), []).append(reminder.pk)
+    with transaction.atomic():
+        for (count, was_emailed), ids in groups.items():
+            Reminder.objects.filter(id__in=ids, claimed_at=claimed_at).update(
+                due_count=count, emailed_at=sent_at if was_emailed else None, sent_at=sent_at
+            )
+    return list(Reminder.objects.filter(id__in=[r.pk for r in due], sent_at=sent_at).order_by("id"))
 
 
 def reminders_to_retry(*, now: datetime) -> list[int]:
@@ -111,7 +154,7 @@ def claim_timeout() -> timedelta:
 RETRY_WITHIN = timedelta(hours=12)
 
 
-def _email(learner: User, reminder: Reminder, count: int) -> None:
+def _email(learner: User, reminder: Reminder, count: int, connection=None) -> None:
     cards = f"{count} card{'s' if count != 1 else ''}"
     message = EmailMessage(
         subject=f"{cards} to review today",
@@ -123,6 +166,7 @@ def _email(learner: User, reminder: Reminder, count: int) -> None:
         ),
         to=[learner.email],
         headers={"Message-ID": f"<reminder-{learner.pk}-{reminder.local_date.isoformat()}@pathwise>"},
+        connection=connection,
     )
     message.send()
 

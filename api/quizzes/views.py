@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from api.pagination import PAGE_PARAMETERS, PageNumberPagination
 from api.permissions import IsCurator
+from api.quizzes import pages
 from api.quizzes import serializers as s
 from api.views import APIView, EditableViewSet
 from progress.selectors import profile_for
@@ -43,25 +44,23 @@ class DueReviewsView(APIView):
         page = paginator.paginate_queryset(queue.card_ids, request, view=self)
         settings = selectors.scheduler_settings_for(profile_for(request.user))
         cards = [
-            {
-                "card": card,
-                "question": selectors.shown_question(card),
-                "previews": selectors.review_previews(card=card, now=now, settings=settings),
-            }
+            pages.due_card_data(
+                card=card,
+                question=selectors.shown_question(card),
+                previews=selectors.review_previews(card=card, now=now, settings=settings),
+            )
             for card in selectors.due_cards(learner=request.user, card_ids=page)
         ]
         return Response(
-            s.DueQueuePageSerializer(
-                {
-                    "count": paginator.page.paginator.count,
-                    "next": paginator.get_next_link(),
-                    "previous": paginator.get_previous_link(),
-                    "reviews_left": queue.reviews_left,
-                    "new_left": queue.new_left,
-                    "next_due": queue.next_due,
-                    "results": cards,
-                }
-            ).data
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "reviews_left": queue.reviews_left,
+                "new_left": queue.new_left,
+                "next_due": pages.timestamp(queue.next_due),
+                "results": cards,
+            }
         )
 
 

@@ -8,6 +8,7 @@ Pure: no Django.
 
 from __future__ import annotations
 
+import functools
 import random
 import types
 from collections.abc import Iterable
@@ -178,11 +179,43 @@ def preview(
 
     With the seed the real review will use, the preview is exactly what the
     chosen button then does (for a review at ``now``).
+
+    fsrs reads the time of a review only as whole days since the last one and adds
+    the new interval to it, so the four intervals are remembered per card state,
+    whole days elapsed, settings and seed (`preview_intervals`): a due page shown
+    again, with one card answered, computes one card's previews, not fifty.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timedelta, timezone
+    >>> settings = SchedulerSettings()
+    >>> start = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+    >>> card = review(CardState.new(start), Rating.Good, start, settings=settings, fuzz_seed=3)
+    >>> card = review(card, Rating.Good, card.due, settings=settings, fuzz_seed=4)
+    >>> later = card.last_review + timedelta(days=5, hours=7)
+    >>> buttons = preview(card, later, settings=settings, fuzz_seed=5)
+    >>> all(buttons[r] == review(card, r, later, settings=settings, fuzz_seed=5).due for r in Rating)
+    True
     """
-    return {
-        rating: review(state, rating, now, settings=settings, fuzz_seed=fuzz_seed).due
+    now = as_utc(now, "now")
+    if state.last_review is not None and now < state.last_review:
+        # Not a preview fsrs can make: let review() raise its error.
+        review(state, Rating.Good, now, settings=settings, fuzz_seed=fuzz_seed)
+    days = None if state.last_review is None else (now - state.last_review).days
+    return {rating: now + interval for rating, interval in preview_intervals(state, days, settings, fuzz_seed)}
+
+
+@functools.lru_cache(maxsize=20_000)
+def preview_intervals(
+    state: CardState, days: int | None, settings: SchedulerSettings, fuzz_seed: str | int
+) -> tuple[tuple[Rating, timedelta], ...]:
+    """The interval each button gives a review ``days`` whole days after the last one
+    (any review of a never-reviewed card when ``days`` is None); see `preview`."""
+    at = state.due if state.last_review is None else state.last_review + timedelta(days=days)
+    return tuple(
+        (rating, review(state, rating, at, settings=settings, fuzz_seed=fuzz_seed).due - at)
         for rating in Rating
-    }
+    )
 
 
 def replay(

@@ -79,6 +79,42 @@ def test_due_cards_show_the_question_without_its_answer_and_the_four_buttons(ali
     assert item["previews"]["3"]["label"] == "Good" and item["previews"]["3"]["interval"] == "10m"
 
 
+def test_the_due_page_is_exactly_what_its_documented_serializers_make_of_it(alice, monkeypatch):
+    from api.quizzes import serializers
+    from progress.selectors import profile_for
+    from quizzes import selectors
+
+    now = timezone.now()
+    for question in [QuestionFactory(), QuestionFactory(), MultipleChoiceFactory(), MultipleChoiceFactory()]:
+        enrolled(alice, question)
+    reviewed = Card.objects.filter(learner=alice).order_by("pk")[:2]
+    for n, card in enumerate(reviewed):
+        assert client_for(alice).post(SUBMIT, {"card": card.pk, "rating": 1 + 2 * n}, format="json").status_code == 201
+    Card.objects.filter(pk__in=[c.pk for c in reviewed]).update(due=now - timedelta(minutes=1))
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=3, hours=5))
+
+    body = client_for(alice).get(DUE + "?page_size=3").json()
+
+    at = now + timedelta(days=3, hours=5)
+    queue = selectors.due_queue(learner=alice, now=at)
+    settings = selectors.scheduler_settings_for(profile_for(alice))
+    cards = selectors.due_cards(learner=alice, card_ids=queue.card_ids[:3])
+    documented = serializers.DueQueuePageSerializer(
+        {
+            "count": 4, "next": "http://testserver/api/v1/me/reviews/due/?page=2&page_size=3",
+            "previous": None, "reviews_left": queue.reviews_left, "new_left": queue.new_left,
+            "next_due": queue.next_due,
+            "results": [
+                {"card": card, "question": selectors.shown_question(card),
+                 "previews": selectors.review_previews(card=card, now=at, settings=settings)}
+                for card in cards
+            ],
+        }
+    ).data  # fmt: skip
+    assert body == documented
+    assert {item["state"] for item in body["results"]} == {"learning", "new"}  # reviewed and new cards
+
+
 def test_due_cards_are_paginated(alice):
     topic = TopicFactory()
     for _ in range(3):

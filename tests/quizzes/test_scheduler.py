@@ -421,6 +421,25 @@ def test_preview_is_ordered_after_any_history(history):
     assert dues[Rating.Again] <= dues[Rating.Hard] <= dues[Rating.Good] <= dues[Rating.Easy]
 
 
+@given(
+    history=histories,
+    settings=any_settings,
+    waits=st.lists(st.integers(min_value=0, max_value=90 * 86_400 * 10**6), min_size=1, max_size=4),
+)
+@hypothesis_settings(max_examples=100, deadline=None)
+def test_a_remembered_preview_is_exactly_what_each_button_does_at_any_moment(history, settings, waits):
+    state, at = CardState.new(START), START
+    for number, (rating, gap) in enumerate(history, start=1):
+        at += gap
+        state = review(state, rating, at, settings=settings, fuzz_seed=review_seed("m", number))
+    for wait in waits:  # later previews of the same card come from the remembered intervals
+        now = at + timedelta(microseconds=wait)
+        dues = preview(state, now, settings=settings, fuzz_seed="m:next")
+        assert dues == {
+            rating: review(state, rating, now, settings=settings, fuzz_seed="m:next").due for rating in Rating
+        }
+
+
 def test_replace_keeps_utc_normalisation():
     berlin_due = datetime(2025, 3, 1, 10, tzinfo=ZoneInfo("Europe/Berlin"))
     state = replace(CardState.new(START), due=berlin_due)

@@ -224,6 +224,45 @@ def test_a_failed_email_releases_the_claim_so_the_retry_sends_it(db, monkeypatch
     assert Reminder.objects.get().emailed_at is not None
 
 
+def test_an_email_failing_half_way_through_a_chunk_leaves_the_rest_for_the_retry(db, monkeypatch, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_SECONDS = 0
+    learners = [learner(name) for name in ("ken", "ada", "lin")]
+    real_send = reminders.EmailMessage.send
+    sends = iter([real_send, smtplib.SMTPServerDisconnected("gone")])
+
+    def flaky_send(message, *args, **kwargs):
+        for step in sends:
+            if isinstance(step, Exception):
+                raise step
+            return step(message, *args, **kwargs)
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(reminders.EmailMessage, "send", flaky_send)
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        tasks.send_reminders_to([u.pk for u in learners], AT.isoformat())
+    assert Reminder.objects.exclude(sent_at=None).count() == 1  # the one emailed counts as sent
+    assert Reminder.objects.filter(sent_at=None, claimed_at=None).count() == 2
+    assert tasks.retry_reminders.delay().get() == 2
+
+    assert len(mail.outbox) == 3 and len({m.to[0] for m in mail.outbox}) == 3
+    assert Reminder.objects.filter(sent_at=None).count() == 0
+
+
+def test_due_counts_for_many_learners_equal_each_learners_own(db):
+    zones = ["Asia/Tokyo", "America/New_York", "Europe/Berlin", "UTC"]
+    users = [learner(f"l{n}", zone=zones[n % 4], due=n % 3, new_cards_per_day=1 + n % 2) for n in range(8)]
+    for user in users[::3]:
+        card = Card.objects.filter(learner=user).first()
+        if card:
+            submit(user, card, 3, AT - timedelta(minutes=30))
+    counts = selectors.due_counts(learner_ids=[u.pk for u in users], now=AT)
+    for user in users:
+        user._profile_cache = None
+    assert counts == {u.pk: selectors.due_count(learner=u, now=AT) for u in users}
+    assert sorted(set(counts.values())) == [0, 1, 2]
+
+
 def test_ten_thousand_learners_make_twenty_reminder_tasks_not_ten_thousand(db, monkeypatch):
     users = User.objects.bulk_create(User(username=f"learner-{n}") for n in range(10_000))
     LearnerProfile.objects.bulk_create(
