@@ -125,6 +125,11 @@ def slow(h, site, n):
     respond(h, 200)
 
 
+def stall(h, site, n):
+    time.sleep(5.0)
+    respond(h, 200)
+
+
 def reset(h, site, n):
     # SO_LINGER 0 turns close() into a TCP RST: the peer sees "connection reset".
     h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -188,6 +193,7 @@ ROUTES = {
     "/unavailable": page(503),
     "/error": page(500),
     "/slow": slow,
+    "/stall": stall,
     "/reset": reset,
     "/loop": redirect(302, "/loop"),
     "/huge": by_method(page(405), huge),
