@@ -360,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = args.seconds or (2 if args.quick else 10)
     levels = [8] if args.quick else [8, 32]
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still drops what this run created
     server_url = database_url()
     wrk = ensure_wrk()
     workers = compose_workers()

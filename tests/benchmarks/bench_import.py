@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -218,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="", help="comma-separated topic counts (default 10000,50000)")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a kill still drops what this run created
     url = os.environ.get("BENCH_DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         print("bench_import needs BENCH_DATABASE_URL: a PostgreSQL database on a server where it may create "
