@@ -42,6 +42,7 @@ def spectacular_settings() -> dict:
             "drf_spectacular.hooks.postprocess_schema_enums",
             "api.schema.hooks.strict_nullable_references",
             "api.schema.hooks.named_parameter_enums",
+            "api.schema.hooks.empty_page_parameters",
         ],
         # One tag per area of the API (api.schema.TAG_BY_AREA), in the order the docs show them.
         "TAGS": [

@@ -13,6 +13,9 @@ drf-spectacular's own enum hook.
 * **Named enums in query parameters.** django-filter's choice filters are written inline,
   so a client gets a second, anonymous enum for ``?level=``. A parameter whose values are
   exactly those of a named enum refers to it instead.
+* **Empty page parameters.** ``api.pagination.PageNumberPagination`` reads an empty ``page``
+  or ``page_size`` as not given, on every paginated operation; a view that declares them
+  itself (the due queue) says so too.
 """
 
 
@@ -50,6 +53,15 @@ def named_parameter_enums(result, generator, request, public):
                 if ref is not None:
                     target.clear()
                     target["$ref"] = ref
+    return result
+
+
+def empty_page_parameters(result, generator, request, public):
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and parameter.get("name") in ("page", "page_size"):
+                    parameter["allowEmptyValue"] = True
     return result
 
 

@@ -177,6 +177,18 @@ def test_page_size_is_documented_from_1_to_200(schema):
     assert paginated >= 10
 
 
+def test_every_page_parameter_says_an_empty_value_means_none_given(schema):
+    # The pagination reads ?page= and ?page_size= as not given: a client may send them empty.
+    pages = {
+        (path, parameter["name"]): parameter.get("allowEmptyValue", False)
+        for path, _, operation in operations(schema)
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in ("page", "page_size")
+    }
+    assert pages[("/api/v1/me/reviews/due/", "page")]  # a view that declares them itself
+    assert [where for where, allowed in pages.items() if not allowed] == []
+
+
 def _nodes(node, where="#"):
     if isinstance(node, dict):
         yield where, node
