@@ -111,30 +111,41 @@ def reminders_deliver(*, reminder_ids: list[int], at: datetime) -> list[Reminder
             if reminder.learner.email:
                 _email(reminder.learner, reminder, counts[reminder.learner_id], connection)
                 emailed.add(reminder.pk)
+                # Marked at once, not with the rest of the chunk: a worker killed later in
+                # the chunk leaves no emailed reminder unmarked for the retry to send again.
+                _mark_emailed(reminder, counts[reminder.learner_id], now)
     except BaseException:
-        # Those emailed are sent; the rest go back to be claimed again.
+        # Those emailed are marked sent; the rest go back to be claimed again.
         unsent = [r.pk for r in due if r.pk not in emailed and r.learner.email]
         Reminder.objects.filter(id__in=unsent, claimed_at=now, sent_at=None).update(claimed_at=None)
-        _mark_sent([r for r in due if r.pk in emailed], emailed, counts, now)
         raise
     finally:
         connection.close()
-    return _mark_sent(due, emailed, counts, now)
+    _mark_sent([r for r in due if r.pk not in emailed], counts, now)
+    sent = Reminder.objects.filter(id__in=[r.pk for r in due], claimed_at=now).exclude(sent_at=None)
+    return list(sent.order_by("id"))
 
 
-def _mark_sent(due: list[Reminder], emailed: set[int], counts: dict, claimed_at: datetime) -> list[Reminder]:
-    """One update per (due count, emailed) group, in one transaction, each row only while
-    the claim is still this worker's."""
+def _mark_emailed(reminder: Reminder, count: int, claimed_at: datetime) -> None:
+    """One statement, only while the claim is still this worker's."""
     sent_at = timezone.now()
-    groups: dict[tuple[int, bool], list[int]] = {}
-    for reminder in due:
-        groups.setdefault((counts[reminder.learner_id], reminder.pk in emailed), []).append(reminder.pk)
+    Reminder.objects.filter(pk=reminder.pk, claimed_at=claimed_at).update(
+        due_count=count, emailed_at=sent_at, sent_at=sent_at
+    )
+
+
+def _mark_sent(unemailed: list[Reminder], counts: dict, claimed_at: datetime) -> None:
+    """The in-app reminders of learners with no email address: one update per due count,
+    in one transaction, each row only while the claim is still this worker's."""
+    sent_at = timezone.now()
+    groups: dict[int, list[int]] = {}
+    for reminder in unemailed:
+        groups.setdefault(counts[reminder.learner_id], []).append(reminder.pk)
     with transaction.atomic():
-        for (count, was_emailed), ids in groups.items():
+        for count, ids in groups.items():
             Reminder.objects.filter(id__in=ids, claimed_at=claimed_at).update(
-                due_count=count, emailed_at=sent_at if was_emailed else None, sent_at=sent_at
+                due_count=count, emailed_at=None, sent_at=sent_at
             )
-    return list(Reminder.objects.filter(id__in=[r.pk for r in due], sent_at=sent_at).order_by("id"))
 
 
 def reminders_to_retry(*, now: datetime) -> list[int]:
