@@ -146,7 +146,7 @@ TARGETS = {("roadmap", False): 0.50, ("roadmap", True): 0.25, ("personal", True)
 #: Why a case falls short of its share, as far as profiling told (see the docstring).
 KNOWN_COSTS = {
     "/api/v1/me/progress/": "three ORM queries and a DRF serializer per row",
-    "/api/v1/me/reviews/due/": "the due page's serializers (api/quizzes)",
+    "/api/v1/me/reviews/due/": "the due queue is built per request, then each card and its four previews (api/quizzes)",
     "/api/v1/paths/": "the planner and path engine run per request",
 }
 
