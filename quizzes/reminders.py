@@ -9,6 +9,7 @@ pending or half-done by a killed worker is delivered by the next ``reminders_ret
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,11 @@ from progress.models import LearnerProfile, User
 from progress.selectors import profile_for
 from quizzes import selectors
 from quizzes.models import Reminder
+
+#: Emailed reminders are marked sent at least this often (seconds) while a chunk is sent: a
+#: worker killed mid-chunk leaves at most this much of its emails to be sent again (with the
+#: same Message-ID), while a fast mail server is not held up by one commit per email.
+MARK_SENT_EVERY = 0.1
 
 
 def _review_page_url() -> str:
@@ -105,46 +111,47 @@ def reminders_deliver(*, reminder_ids: list[int], at: datetime) -> list[Reminder
     Reminder.objects.filter(id__in=[r.pk for r in claimed if not counts[r.learner_id]], claimed_at=now).delete()
     due = [r for r in claimed if counts[r.learner_id]]
     emailed: set[int] = set()
+    unmarked: list[Reminder] = []  # emailed, not yet marked sent
+    marked_at = time.monotonic()
     connection = get_connection()
     try:
         for reminder in due:
             if reminder.learner.email:
                 _email(reminder.learner, reminder, counts[reminder.learner_id], connection)
                 emailed.add(reminder.pk)
-                # Marked at once, not with the rest of the chunk: a worker killed later in
-                # the chunk leaves no emailed reminder unmarked for the retry to send again.
-                _mark_emailed(reminder, counts[reminder.learner_id], now)
+                unmarked.append(reminder)
+                # Marked as they go, not with the whole chunk: a worker killed mid-chunk
+                # leaves at most MARK_SENT_EVERY seconds of emails for the retry to send again.
+                if time.monotonic() - marked_at >= MARK_SENT_EVERY:
+                    _mark_sent(unmarked, counts, now, emailed=True)
+                    unmarked, marked_at = [], time.monotonic()
     except BaseException:
         # Those emailed are marked sent; the rest go back to be claimed again.
         unsent = [r.pk for r in due if r.pk not in emailed and r.learner.email]
         Reminder.objects.filter(id__in=unsent, claimed_at=now, sent_at=None).update(claimed_at=None)
+        _mark_sent(unmarked, counts, now, emailed=True)
         raise
     finally:
         connection.close()
-    _mark_sent([r for r in due if r.pk not in emailed], counts, now)
+    _mark_sent(unmarked, counts, now, emailed=True)
+    _mark_sent([r for r in due if r.pk not in emailed], counts, now, emailed=False)
     sent = Reminder.objects.filter(id__in=[r.pk for r in due], claimed_at=now).exclude(sent_at=None)
     return list(sent.order_by("id"))
 
 
-def _mark_emailed(reminder: Reminder, count: int, claimed_at: datetime) -> None:
-    """One statement, only while the claim is still this worker's."""
-    sent_at = timezone.now()
-    Reminder.objects.filter(pk=reminder.pk, claimed_at=claimed_at).update(
-        due_count=count, emailed_at=sent_at, sent_at=sent_at
-    )
-
-
-def _mark_sent(unemailed: list[Reminder], counts: dict, claimed_at: datetime) -> None:
-    """The in-app reminders of learners with no email address: one update per due count,
-    in one transaction, each row only while the claim is still this worker's."""
+def _mark_sent(reminders: list[Reminder], counts: dict, claimed_at: datetime, *, emailed: bool) -> None:
+    """One update per due count, in one transaction, each row only while the claim is still
+    this worker's."""
+    if not reminders:
+        return
     sent_at = timezone.now()
     groups: dict[int, list[int]] = {}
-    for reminder in unemailed:
+    for reminder in reminders:
         groups.setdefault(counts[reminder.learner_id], []).append(reminder.pk)
     with transaction.atomic():
         for count, ids in groups.items():
             Reminder.objects.filter(id__in=ids, claimed_at=claimed_at).update(
-                due_count=count, emailed_at=None, sent_at=sent_at
+                due_count=count, emailed_at=sent_at if emailed else None, sent_at=sent_at
             )
 
 
