@@ -59,7 +59,9 @@
     var autofocus = card().querySelector("[autofocus]");
     (visible(autofocus) ? autofocus : card()).focus();
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After the settle, not the swap: htmx wires the new card's buttons up as it settles, and a
+  // key pressed on a button focused before that would submit the page instead.
+  document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail.target.id !== "review-card" && !card()) return;
     shownAt = performance.now();
     var autofocus = card().querySelector("[autofocus]");
