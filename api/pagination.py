@@ -9,6 +9,7 @@ that rewrites ``Host``, set ``USE_X_FORWARDED_HOST`` (see the README) so they na
 public host.
 """
 
+from django.core import paginator
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -28,7 +29,25 @@ PAGE_PARAMETERS = [
 ]
 
 
+class Paginator(paginator.Paginator):
+    """Django's paginator, without its ``COUNT`` query when the first page is the whole list.
+
+    Most personal lists (``me/progress/``, a mentor's cohorts) fit in one page: fetching the
+    first page's rows says how many there are, so counting them first is a round trip for
+    nothing. A full first page, and any other page, is counted as before.
+    """
+
+    def page(self, number):
+        if number not in (1, "1") or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # ``count`` is a cached_property
+        return self._get_page(rows, 1, self)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = Paginator
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

@@ -166,7 +166,11 @@ class TopicProgress(models.Model):
     @property
     def mastery(self) -> float | None:
         """Deprecated single number (retention × coverage), kept for older API clients."""
-        return None if self.retention is None else self.retention * self.coverage
+        return self.mastery_of(self.retention, self.coverage)
+
+    @staticmethod
+    def mastery_of(retention: float | None, coverage: float) -> float | None:
+        return None if retention is None else retention * coverage
 
 
 class ResourceProgress(models.Model):

@@ -90,6 +90,11 @@ class ProgressViewSet(mixins.ListModelMixin, GenericViewSet):
             return self.queryset
         return selectors.learner_progress(learner=self.request.user)
 
+    def list(self, request):
+        rows = self.filter_queryset(self.get_queryset()).values(*serializers.PROGRESS_COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([serializers.progress_row(row) for row in page])
+
     def retrieve(self, request, topic_slug):
         progress = selectors.topic_progress_for(learner=request.user, topic=_topic(topic_slug))
         return Response(self.get_serializer(progress).data)

@@ -36,7 +36,7 @@ class PathView(APIView):
         query = serializers.PathRequestSerializer(data=request.data)
         query.is_valid(raise_exception=True)
         path = planning.path_for(learner=request.user, **query.validated_data)
-        return Response(serializers.PathSerializer(path).data)
+        return Response(serializers.path_body(path))
 
 
 class ReadyView(mixins.ListModelMixin, GenericViewSet):

@@ -1,5 +1,6 @@
 """/me/: a learner's profile, progress, finished resources, activity calendar and stats."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,10 +10,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.me.serializers import TopicProgressSerializer
+from api.renderers import JSONRenderer
 from progress import services
 from progress.models import Activity, ActivityKind, LearnerProfile, ResourceProgress, TopicProgress
 from quizzes.models import Card
 from quizzes.services import ReviewInput, review_submit
+from roadmap.models import Topic
 from tests.api.conftest import client_for
 from tests.factories import QuestionFactory, TopicFactory, TrackFactory, UserFactory
 
@@ -151,6 +155,31 @@ def test_progress_filters_by_status_and_track(as_alice, alice, roadmap):
 
     assert [p["topic"] for p in done] == ["calculus"]
     assert [p["topic"] for p in ml] == ["deep-learning"]
+
+
+def test_the_progress_list_is_written_exactly_as_its_documented_serializer_writes_it(
+    as_alice, alice, roadmap
+):
+    """The list is built from plain rows (``progress_row``), not by the serializer."""
+    services.topic_status_set(learner=alice, topic=roadmap.calculus, status="done", notes="é\u2028")
+    services.topic_status_set(learner=alice, topic=roadmap.deep_learning, status="in_progress")
+    TopicProgress.objects.filter(topic=roadmap.calculus).update(
+        retention=0.8125, coverage=0.5, needs_review=True
+    )
+    Topic.objects.filter(pk=roadmap.deep_learning.pk).update(retired_at=timezone.now())
+
+    response = as_alice.get("/api/v1/me/progress/")
+
+    rows = TopicProgress.objects.filter(learner=alice).order_by(
+        "topic__track__position", "topic__slug"
+    )
+    expected = JSONRenderer().render(TopicProgressSerializer(rows, many=True).data)
+    results = response.json()["results"]
+    assert json.dumps(results) == json.dumps(json.loads(expected))  # the keys' order too
+    assert [(row["mastery"], row["retired"]) for row in results] == [
+        (0.40625, False),
+        (None, True),
+    ]
 
 
 def test_one_topics_progress_reads_as_not_started_before_any_change(as_alice, roadmap):

@@ -3,7 +3,7 @@ host a client reached, directly or through a proxy that rewrites Host."""
 
 import pytest
 
-from tests.factories import TopicFactory, TrackFactory
+from tests.factories import TopicFactory, TopicProgressFactory, TrackFactory
 
 
 @pytest.fixture
@@ -84,3 +84,27 @@ def test_a_forwarded_host_that_is_not_allowed_is_refused_with_json(anonymous, fi
 
     assert response.status_code == 400
     assert response.json() == {"detail": "This server does not answer for the host 'evil.example'."}
+
+
+@pytest.mark.parametrize(
+    ("rows", "size", "count", "next_page"),
+    [(0, 50, 0, None), (3, 50, 3, None), (3, 3, 3, None), (5, 3, 5, 2)],
+)
+def test_a_first_page_says_how_many_there_are_counting_only_when_it_is_full(
+    as_alice, alice, rows, size, count, next_page, django_assert_num_queries
+):
+    for topic in TopicFactory.create_batch(rows):
+        TopicProgressFactory(learner=alice, topic=topic)
+    as_alice.get("/api/v1/me/progress/")  # the token's first use is written down once
+
+    full = rows >= size
+    with django_assert_num_queries(2 + full):  # the token, the rows (and the count)
+        page = as_alice.get("/api/v1/me/progress/", {"page_size": size}).json()
+
+    assert (page["count"], len(page["results"])) == (count, min(rows, size))
+    if next_page is None:
+        assert page["next"] is None
+    else:
+        assert page["next"].endswith(f"page={next_page}&page_size={size}")
+        second = as_alice.get("/api/v1/me/progress/", {"page": 2, "page_size": size}).json()
+        assert (second["count"], len(second["results"]), second["next"]) == (5, 2, None)

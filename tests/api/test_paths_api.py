@@ -3,7 +3,8 @@
 linear-algebra ──▶ calculus ──▶ deep-learning
 """
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 
 import pytest
 from django.urls import include, path
@@ -12,8 +13,9 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from api.paths.serializers import PathSerializer, path_body
 from progress.models import LearnerProfile
-from progress.planning import MAX_GOALS, MAX_KNOWN
+from progress.planning import MAX_GOALS, MAX_KNOWN, path_for
 from progress.selectors import local_today
 from roadmap.selectors import graph_version
 from tests.api.conftest import client_for
@@ -151,6 +153,23 @@ def test_a_faded_direct_prerequisite_can_be_relearnt_in_full(as_alice, alice, ro
         ("study", "linear-algebra", 5),
         ("study", "calculus", 5),
     ]
+
+
+def test_the_path_is_sent_exactly_as_its_documented_serializer_writes_it(
+    as_alice, alice, roadmap, monkeypatch
+):
+    """The view sends ``path_body`` (no serializer run per field): same keys, order and values."""
+    study_now(as_alice, roadmap.linear_algebra, "linear-algebra")
+    later = timezone.now() + timedelta(days=60)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    paths = [
+        path_for(learner=alice, goals=["deep-learning"]),  # a review step, then study steps
+        path_for(goals=["ml"], known=[], hours_per_week=3.5, preferred_kinds=["course"]),
+        path_for(goals=["calculus"], known=["linear-algebra"], start_date=date(2026, 3, 2)),
+    ]
+    assert [step["kind"] for step in paths[0]["steps"]][0] == "review"
+    for planned in paths:
+        assert json.dumps(path_body(planned)) == json.dumps(PathSerializer(planned).data)
 
 
 @pytest.mark.parametrize(
