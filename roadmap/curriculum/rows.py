@@ -3,7 +3,7 @@
 ``Rows`` compares and validates each row in Python, then writes the new ones in one go and
 the changed ones with one ``bulk_update_with_history``. On PostgreSQL the new rows and their
 "+" history records go in with ``COPY`` (``copy_with_history``): a profile of a 10k-topic
-import put 60% of its time in ``bulk_create_with_history``, most of it Django building one
+import put 61% of its time in ``bulk_create_with_history``, most of it Django building one
 history model instance per row and an ``INSERT … UNNEST`` of every value, not the database.
 Elsewhere (SQLite, or a model with a field COPY is not taught here) the ORM path is kept.
 """
