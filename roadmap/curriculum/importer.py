@@ -9,14 +9,14 @@ their progress on it); listed again, it is back. Sections owned by
 a higher layer (the question bank) are written by the handlers registered in
 ``roadmap.curriculum.sections``, inside the same transaction.
 
-Resources, topics, prerequisites and resource links are written in bulk (``Rows``): each
-row is compared and validated in Python, then the new rows go in with one
-``bulk_create_with_history`` and the changed ones with one ``bulk_update_with_history`` per
-model, so the curation history (django-simple-history) records every created and changed
-row as the row-by-row saves did, at a few queries per model instead of three per row
-(a 10k-topic file took 141 s that way). Bulk writes send no ``post_save``, so the import
-bumps the graph version itself. Rows the file no longer lists are deleted one by one, as
-before: deletions cascade and are few.
+Resources, topics, prerequisites and resource links are written in bulk
+(``roadmap.curriculum.rows``): each row is compared and validated in Python, then the new
+rows go in at once (COPY on PostgreSQL, ``bulk_create_with_history`` elsewhere) and the
+changed ones with one ``bulk_update_with_history`` per model, so the curation history
+(django-simple-history) records every created and changed row as the row-by-row saves did,
+at a few queries per model instead of three per row (a 10k-topic file took 141 s that way).
+Bulk writes send no ``post_save``, so the import bumps the graph version itself. Rows the
+file no longer lists are deleted one by one, as before: deletions cascade and are few.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from roadmap.curriculum import sections
 from roadmap.curriculum.parse import validate
+from roadmap.curriculum.rows import BATCH_SIZE, Rows
 from roadmap.curriculum.spec import Curriculum, CurriculumError, Problem
 from roadmap.models import Prerequisite, Resource, Topic, TopicResource, Track
 from roadmap.services import bump_graph_version, ensure_acyclic, lock_roadmap, one_graph_version
@@ -85,68 +85,6 @@ def upsert(model, lookup: dict, values: dict, existing, report: ImportReport, ki
     else:
         report.note(kind, "unchanged", label)
     return existing
-
-
-BATCH_SIZE = 2_000
-
-
-class Rows:
-    """New and changed rows of one model, validated as they come and written in bulk by ``save``.
-
-    Notes every row in the report as ``upsert`` does, in the same order and words.
-    """
-
-    def __init__(self, model, report: ImportReport, kind: str):
-        self.model, self.report, self.kind = model, report, kind
-        self.new: list = []
-        self.changed: list = []
-        self.fields: set[str] = set()
-        # Foreign keys point at rows this import holds: checking them costs a query each.
-        self.skip = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        # Compared by id: reading ``topic.track`` would cost a query per row.
-        self.ids = {f.name: f.attname for f in model._meta.concrete_fields if f.is_relation}
-
-    def upsert(self, lookup: dict, values: dict, existing, label: str):
-        if existing is None:
-            obj = self.model(**lookup, **values)
-            self._clean(obj)
-            self.new.append(obj)
-            self.report.note(self.kind, "created", label)
-            return obj
-        changed = [name for name, value in values.items() if self._differs(existing, name, value)]
-        if changed:
-            for name in changed:
-                setattr(existing, name, values[name])
-            self._clean(existing)
-            self.changed.append(existing)
-            self.fields.update(changed)
-            self.report.note(self.kind, "updated", f"{label} ({', '.join(changed)})")
-        else:
-            self.report.note(self.kind, "unchanged", label)
-        return existing
-
-    def _differs(self, existing, name: str, value) -> bool:
-        if name in self.ids:
-            return getattr(existing, self.ids[name]) != (value.pk if value is not None else None)
-        return getattr(existing, name) != value
-
-    def _clean(self, obj) -> None:
-        obj.clean_fields(exclude=self.skip)
-        obj.clean()
-
-    def save(self) -> bool:
-        """Write the rows and their history; True if anything was written."""
-        if self.new:
-            bulk_create_with_history(self.new, self.model, batch_size=BATCH_SIZE)
-        if self.changed:
-            fields = sorted(self.fields)
-            auto_now = [f for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
-            for field in auto_now:  # bulk_update skips pre_save, which keeps these current
-                for obj in self.changed:
-                    field.pre_save(obj, add=False)
-                fields.append(field.name)
-            bulk_update_with_history(self.changed, self.model, fields, batch_size=BATCH_SIZE)
-        return bool(self.new or self.changed)
 
 
 def import_curriculum(curriculum: Curriculum, *, dry_run: bool = False, parse_problems=()) -> ImportReport:

@@ -25,8 +25,34 @@ What the profile showed (cProfile, 2k and 10k topics, before this change):
   re-import; compared by id now.
 * PyYAML's pure-Python loader spent ~3 s per 1,000 topics (a third of the old import):
   plain files are now built from libyaml's events (``roadmap.curriculum.reader``), 4x less.
-* What is left of a fresh import is mostly Django building INSERTs (``bulk_create``'s
+* What was left of a fresh import was mostly Django building INSERTs (``bulk_create``'s
   ``prepare_value`` per field) and the history rows, twice the rows of the roadmap itself.
+
+What the profile showed next (cProfile, 10k topics, fresh, 7 December; 38.5 s under the
+profiler, 275 queries): ``bulk_create_with_history`` was 61% of it (23.4 s): building the
+SQL of ``INSERT … UNNEST`` (``as_sql``, ``prepare_value`` per value, 10 s), psycopg dumping
+the value arrays (2.5 s), one history model instance per row (``Model.__init__``, half of
+6 s) and the history user looked up per row (asgiref's ``Local``, 1.8 s); the database
+itself waited ~5 s. Not the cause: validation (``clean_fields``, 2.9 s), the cycle check
+(one networkx pass, 0.7 s), signals (none fire: bulk writes), slug look-ups (dictionaries),
+round trips (275 queries).
+
+* On PostgreSQL the new rows and their "+" history records go in with ``COPY``
+  (``roadmap.curriculum.rows.copy_with_history``): ids taken from the sequence in one query,
+  history rows written as tuples, the user looked up once. SQLite keeps the ORM path, and a
+  test imports v1 then v2 both ways and compares every row and history record (38.5 →
+  18.9 s profiled).
+* New rows are built with their related rows' ids: setting 44k edges' and links' two
+  relations by object (the descriptor and its cache) was ~20% of what remained (→ 14.4 s).
+* Measured on 2 cores, load ~1, before → after: 10k (3 runs) fresh 12.05 → 7.14 s (COPY
+  floor ~1.5 s), peak 162 → 139 MB, the same file again 4.6 → 5.2 s (its code path did not
+  change: noise); 50k (one run each) fresh 55.6 → 19.8 s (floor ~8 s), peak 470 → 353 MB,
+  again 25.1 → 15.2 s, 609 MB.
+* Left, by the profile (14.4 s profiled): reading the file (libyaml events and building the
+  specs, 5.6 s, 39%), validating and building the rows (``Rows.upsert``, 4.1 s, half of it
+  ``clean_fields``), the COPYs (2.0 s). On re-import: reading the file, building the whole
+  roadmap graph for the cycle check (1.4 s) and loading every edge as a model (1.2 s); its
+  peak (609 MB at 50k) is above the fresh import's.
 """
 
 from __future__ import annotations
