@@ -15,22 +15,14 @@ from progress.models import (
     KNOWN_STATUSES,
     Activity,
     Cohort,
-    LearnerProfile,
     ResourceProgress,
     TopicProgress,
     TopicStatus,
     User,
 )
+from progress.profiles import profile_for
 from roadmap.models import GraphVersion, Topic, Track
 from roadmap.selectors import graph_version, roadmap_graph, topic_detail
-
-
-def profile_for(user: User) -> LearnerProfile:
-    profile = getattr(user, "_profile_cache", None)
-    if profile is None:
-        profile, _ = LearnerProfile.objects.get_or_create(user=user)
-        user._profile_cache = profile
-    return profile
 
 
 def learner_progress(*, learner: User) -> QuerySet[TopicProgress]:

@@ -61,6 +61,8 @@ class CreditSession:
 
     ``cards`` are the card objects the caller already holds (locked): credit targets among
     them are changed in place, so the caller's later save cannot undo a credit.
+    ``graph_version``, when the caller read it in this transaction already
+    (``roadmap.selectors.graph_version_sql``), saves reading it again.
     """
 
     learner: User
@@ -68,6 +70,7 @@ class CreditSession:
     cards: dict[int, Card] = field(default_factory=dict)
     sources: list[_Source] = field(default_factory=list)
     observations: list[card_memory.Observation] = field(default_factory=list)
+    graph_version: int | None = None
 
     def reviewed(
         self,
@@ -89,7 +92,7 @@ class CreditSession:
         """Apply and store the credits and boosts, and the calibration; returns the new rows."""
         if not enabled() or not (self.sources or self.observations):
             return []
-        graph, _ = roadmap_graph()
+        graph, _ = roadmap_graph(version=self.graph_version)
         slugs = _slugs_by_id(graph)
         plans = []
         for source in sorted(self.sources, key=lambda s: (s.log.reviewed_at, s.log.pk)):

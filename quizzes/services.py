@@ -35,6 +35,7 @@ from quizzes.credits import CreditSession
 from quizzes.grading import ReviewInput, grade, review_time
 from quizzes.models import Card, Question, ReviewLog
 from roadmap.models import Topic
+from roadmap.selectors import graph_version_sql
 
 __all__ = [
     "MAX_BATCH",
@@ -128,7 +129,13 @@ def review_submit(
         Naming the field: a bad rating or answer, or ``reviewed_at`` in the future,
         before the card existed or before the card's last review.
     """
-    cards = Card.objects.select_for_update(of=("self",)).select_related("question")
+    # The roadmap's version comes with the card: implicit credit needs it, and a round trip
+    # of its own was one of a review's nine statements.
+    cards = (
+        Card.objects.select_for_update(of=("self",))
+        .select_related("question")
+        .annotate(graph_version=graph_version_sql())
+    )
     card = cards.get(pk=review.card_id, learner=learner)
     now = now or timezone.now()  # read after the lock, so racing submissions keep their order
     if review.client_id:
@@ -152,7 +159,9 @@ def review_submit(
     log.save()
     card.save(update_fields=CARD_FIELDS)
     _activity(log).save()
-    session = CreditSession(learner=learner, settings=settings, cards={card.pk: card})
+    session = CreditSession(
+        learner=learner, settings=settings, cards={card.pk: card}, graph_version=card.graph_version or 0
+    )
     session.reviewed(card, log, before=before, observation=observation)
     session.finish()
     return ReviewResult(status="applied", client_id=log.client_id, card=card, review=log)

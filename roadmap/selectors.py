@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from roadmap.graph import topic_depths
 from roadmap.models import GraphVersion, LinkCheck, LinkCheckRun, Prerequisite, Resource, Topic, TopicResource
@@ -86,14 +87,23 @@ def build_roadmap_graph() -> nx.DiGraph:
     return graph
 
 
-def roadmap_graph() -> tuple[nx.DiGraph, int]:
+def graph_version_sql() -> RawSQL:
+    """`graph_version` as an expression, for a query the caller makes anyway
+    (``.annotate(graph_version=graph_version_sql())``): its value passed to
+    `roadmap_graph` saves that query (a live review reads it with the card it locks)."""
+    return RawSQL(f"SELECT version FROM {GraphVersion._meta.db_table} WHERE id = 1", [], IntegerField())  # noqa: S608
+
+
+def roadmap_graph(*, version: int | None = None) -> tuple[nx.DiGraph, int]:
     """The roadmap graph and its version, built once per version.
 
     A process keeps the graph of the version it last saw; other processes (web workers,
     the Celery worker) share it through the cache. The returned graph is shared: treat
-    it as read-only. Costs one query while the version is unchanged.
+    it as read-only. Costs one query while the version is unchanged, none when the
+    caller read ``version`` already in this transaction (`graph_version_sql`).
     """
-    version = graph_version()
+    if version is None:
+        version = graph_version()
     memo = getattr(_local, "graph", None)
     if memo is not None and memo[0] == version:
         return memo[1], version

@@ -43,11 +43,13 @@ class DueReviewsView(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queue.card_ids, request, view=self)
         settings = selectors.scheduler_settings_for(profile_for(request.user))
+        zone = timezone.get_current_timezone()
         cards = [
             pages.due_card_data(
                 card=card,
                 question=selectors.shown_question(card),
                 previews=selectors.review_previews(card=card, now=now, settings=settings),
+                zone=zone,
             )
             for card in selectors.due_cards(learner=request.user, card_ids=page)
         ]
@@ -108,7 +110,7 @@ class ReviewSubmitView(APIView):
         except Card.DoesNotExist:
             raise NotFound(f"You have no card {serializer.validated_data['card']}.") from None
         code = status.HTTP_201_CREATED if result.status == "applied" else status.HTTP_200_OK
-        return Response(s.ReviewResultSerializer(result).data, status=code)
+        return Response(pages.review_result_data(result), status=code)
 
 
 class ReviewBatchView(APIView):

@@ -163,3 +163,34 @@ def test_a_list_costs_the_same_queries_for_1_and_50_items(
         with django_assert_max_num_queries(most):
             response = client.get(f"{path}{separator}page_size=200")
         assert response.status_code == 200, response.content
+
+
+# --- The review hot path: statements per request, token lookup included ---------------------
+
+
+def test_a_review_costs_its_writes_and_two_reads(alice, django_assert_num_queries):
+    """The token (with user and profile), the card locked with its question and the
+    roadmap's version, the log, the card, the activity: 7 with the savepoint pair the
+    test's transaction turns BEGIN and COMMIT into (it was 9: the profile and the version
+    were a round trip each)."""
+    from tests.quizzes.test_services import card_for
+
+    client = client_for(alice)
+    first, second = (card_for(alice, at=timezone.now() - timedelta(minutes=1)) for _ in range(2))
+    client.post("/api/v1/me/reviews/", {"card": first.pk, "rating": 3}, format="json")
+    with django_assert_num_queries(7):
+        response = client.post("/api/v1/me/reviews/", {"card": second.pk, "rating": 3}, format="json")
+    assert response.status_code == 201, response.content
+
+
+def test_the_due_page_costs_four_reads_after_the_token(alice, django_assert_num_queries):
+    """The token (with user and profile), today's reviews, the two queue reads (reviews,
+    new cards) and the page's cards, however many are due."""
+    from tests.quizzes.test_services import card_for
+
+    client = client_for(alice)
+    for _ in range(3):
+        card_for(alice, at=timezone.now() - timedelta(minutes=1))
+    with django_assert_num_queries(5):
+        response = client.get("/api/v1/me/reviews/due/")
+    assert response.status_code == 200 and response.json()["count"] == 3, response.content

@@ -69,6 +69,45 @@ Measured 7 December 2026 on the shared 2-vCPU VM, under nice: nightly mastery 3.
 reminders 9.5 s for 10,000 learners, topic mastery p95 11.9 ms (met); due endpoint p95 48 ms
 (72-92 ms when the machine was busier) and reviews 77/s over HTTP (missed; in process 163/s
 from 4 threads); see the README's benchmark section.
+
+Reviews and the due endpoint, profiled again (issue 12; cProfile and CaptureQueriesContext,
+``APIClient`` in process against PostgreSQL with the ``--quick`` data):
+
+- Where a review went: 9 statements over the API (token with its user, BEGIN, the card
+  locked with its question, the profile, the log, the card, the activity, the roadmap
+  version for implicit credit, COMMIT) and ~5.5 ms of CPU, test client included. Under
+  cProfile 70-80 % of its wall time was psycopg waiting on the server (round trips, the
+  commit's WAL flush); the Python left is authentication, the ORM building five
+  statements, DRF building the input and result serializers (~0.7 ms), middleware.
+- Cut: the profile comes with the token (``select_related``, ``progress.profiles``), one
+  round trip fewer on every personal request; the roadmap version comes with the locked
+  card (``roadmap.selectors.graph_version_sql``); the result is rendered as plain values
+  (``api.quizzes.pages.review_result_data``, held equal to its serializer by a test). A
+  review is now 7 statements over the API (token with user and profile, BEGIN, card and
+  version, log, card, activity, COMMIT) and 6 in process; the raw floor is 6 round trips
+  with no token. ``tests/api/test_query_counts.py`` and ``tests/quizzes/test_services.py``
+  hold those counts.
+- The due endpoint: 5 statements after gunicorn's connection health check (token with
+  profile, today's reviews, the two queue reads, the page's cards; it was 6), and the
+  current time zone looked up once per page, not for each of ~250 timestamps (each a
+  context-local read, a tenth of the page's Python). With a page of 50, ~12 ms CPU in
+  process: ``due_queue`` and ``due_cards`` about a third each (150 model instances, ~350
+  timestamptz values through Django's loader), previews and rendering a fifth, the token
+  a tenth. Over HTTP the rest is the loaded machine: 3 workers, PostgreSQL and wrk on 2
+  shared cores.
+- Before/after, one full ``--parts due,reviews`` run each (medians of 3, the floor in the
+  same run). Before (main, with a test run sharing the machine for part of it): due
+  endpoint p95 44.9 ms (``/healthz/`` 4.2 ms), reviews 65/s over HTTP (raw 520/s), in
+  process 68/s from 1 thread (raw 116/s) and 135/s from 4 (raw 653/s). After (a quieter
+  machine: ``/healthz/`` 1.4 ms, raw 1,341/s): due endpoint p95 50.1 ms, reviews 145/s over
+  HTTP, in process 143/s and 236/s (raw 540/s and 911/s). Runs this far apart in load
+  cannot show the gain of two round trips; the ratios to the floor did not move beyond
+  the noise. Both targets missed.
+- Left: ~5 ms of Python per review per request (Django's middleware, DRF, the ORM building
+  its statements) on 3 workers sharing 2 cores caps the HTTP rate far below the raw
+  floor, which runs no Python per statement. Next candidates: the due page's cards
+  loaded with only the columns it shows (the web review page reads the answer too), and
+  today's reviews with the two queue reads in one statement.
 """
 
 from __future__ import annotations
