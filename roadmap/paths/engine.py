@@ -41,6 +41,7 @@ from roadmap.paths.schedule import (
     PrerequisiteCycleError,
     StudySlot,
     UnknownTopicError,
+    _new_path,
     _plan_steps,
     pick_start_resource,
     schedule,
@@ -233,9 +234,8 @@ def learning_path(
     goals, known = check_request(graph, goals, known)
     if not goals:
         raise InvalidOptionError("goals must name at least one topic")
-    already = [g for g in goals if g in known]
-    if already:
-        raise GoalAlreadyKnownError(already)
+    if not known.isdisjoint(goals):
+        raise GoalAlreadyKnownError([g for g in goals if g in known])
     drop = known if options.assume_known_prerequisites else NOTHING
     walked, kids = walk(graph, goals, options.include_recommended, drop=drop)
     chains, masks = trace(walked, kids, goals)
@@ -255,7 +255,7 @@ def learning_path(
         ready = [t for t in order if not kids[t]]
     else:
         ready = [t for t in order if known.issuperset(kids[t])]
-    return LearningPath(steps, total_hours, finish, ready, goals)
+    return _new_path(steps, total_hours, finish, ready, goals)
 
 
 def ready_now(

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from itertools import repeat
+from operator import is_, itemgetter
 from typing import NamedTuple
 
 __all__ = [
@@ -156,6 +158,16 @@ class PathStep(NamedTuple):
 
 # Builds a PathStep from a row of its fields without a Python-level __new__ call.
 _step_from_row = partial(tuple.__new__, PathStep)
+# Topic attributes are plain dicts (networkx's node_attr_dict_factory).
+_get = dict.get
+# What _start_with() returns: the resources it was given, core first, and the pick.
+_FIRST, _ORDERED, _PICK = itemgetter(0), itemgetter(1), itemgetter(2)
+# Never the resources of a topic: a topic with no remembered pick gets one.
+_NOT_PICKED = (object(), (), None)
+# Up to this many steps, _plan_steps() builds them one at a time.
+_FEW_STEPS = 8
+# Every step a study step, as many as the other columns have.
+_STUDY_STEPS = repeat(STUDY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +198,24 @@ class LearningPath:
             "ready_now": list(self.ready_now),
             "steps": [step.to_dict() for step in self.steps],
         }
+
+
+def _new_path(steps, total_hours, finish_date, ready_now, goals):
+    """``LearningPath(...)`` in half the time of the frozen dataclass's ``__init__``."""
+    path = _object_new(LearningPath)
+    _set_steps(path, steps)
+    _set_total_hours(path, total_hours)
+    _set_finish_date(path, finish_date)
+    _set_ready_now(path, ready_now)
+    _set_goals(path, goals)
+    return path
+
+
+_object_new = object.__new__
+_set_steps, _set_total_hours, _set_finish_date, _set_ready_now, _set_goals = (
+    LearningPath.__dict__[name].__set__
+    for name in ("steps", "total_hours", "finish_date", "ready_now", "goals")
+)
 
 
 def schedule(
@@ -265,8 +295,10 @@ def _plan_steps(
     given, replace each step's hours (the topic's by default) and `step_kinds` each step's
     kind (``"study"``).
     """
+    # Each column is one pass of C-level map() calls: a path may have 100k steps, and a
+    # Python loop per step per column cost more than the search that found them.
     if hours is None:
-        hours = [data.get("hours") for data in topic_data]
+        hours = list(map(_get, topic_data, repeat("hours")))
     try:
         weeks, starts, ends = _slots(hours, options.hours_per_week, options.start_date)
     except InvalidOptionError:
@@ -275,29 +307,48 @@ def _plan_steps(
             (t, h) for t, h in zip(topics, hours, strict=True) if not _valid_hours(h)
         )
         raise PathError(f"topic {topic!r} has no valid hours: {spent!r}") from None
-    titles = [data.get("title", topic) for topic, data in zip(topics, topic_data, strict=True)]
+    total, finish = sum(hours), ends[-1] if ends else None
+    step_kinds = _STUDY_STEPS if step_kinds is None else step_kinds
     access, kinds = options.preferred_access, options.preferred_kinds
-    starts_with = list(map(remembered.get, topics))
-    for i, (start_with, data) in enumerate(zip(starts_with, topic_data, strict=True)):
-        resources = data.get("resources")
-        if start_with is None or start_with[0] is not resources:
-            starts_with[i] = remembered[topics[i]] = _start_with(resources, access, kinds)
-    picks = [start_with[2] for start_with in starts_with]
-    resources = [list(start_with[1]) for start_with in starts_with]  # each step its own list
-    step_kinds = [STUDY] * len(topics) if step_kinds is None else step_kinds
+    if len(topics) <= _FEW_STEPS:
+        # A short path (the usual one for a learner who knows most of the curriculum):
+        # one pass, without setting up a dozen columns for a step or two.
+        steps = []
+        rows = zip(topics, topic_data, hours, needed_for, chains, weeks, starts, ends, strict=True)
+        for (topic, data, spent, goals, chain, week, start, end), kind in zip(rows, step_kinds, strict=False):
+            resources = data.get("resources")
+            start_with = remembered.get(topic, _NOT_PICKED)
+            if start_with[0] is not resources:
+                start_with = remembered[topic] = _start_with(resources, access, kinds)
+            steps.append(
+                _step_from_row((
+                    topic, data.get("title", topic), spent, goals, chain, start_with[2],
+                    list(start_with[1]), week, start, end, kind,
+                ))
+            )  # fmt: skip
+        return steps, total, finish
+    titles = list(map(_get, topic_data, repeat("title"), topics))
+    given = list(map(_get, topic_data, repeat("resources")))
+    starts_with = list(map(remembered.get, topics, repeat(_NOT_PICKED)))
+    if not all(map(is_, map(_FIRST, starts_with), given)):
+        for i, (start_with, resources) in enumerate(zip(starts_with, given, strict=True)):
+            if start_with[0] is not resources:
+                starts_with[i] = remembered[topics[i]] = _start_with(resources, access, kinds)
+    picks = list(map(_PICK, starts_with))
+    resources = list(map(list, map(_ORDERED, starts_with)))  # each step its own list
     rows = zip(
         topics, titles, hours, needed_for, chains, picks, resources, weeks, starts, ends, step_kinds,
-        strict=True,
+        strict=step_kinds is not _STUDY_STEPS,
     )  # fmt: skip
-    steps = list(map(_step_from_row, rows))
-    return steps, sum(hours), ends[-1] if ends else None
+    return list(map(_step_from_row, rows)), total, finish
 
 
 def _slots(hours, hours_per_week, start_date):
     """Return the week, first date and last date of each step, as three lists.
 
     Days are counted in whole days from the start; without a start date the dates
-    are None.
+    are None. One loop, not a column at a time: consecutive steps often share a day,
+    and reusing its date beat making every date anew.
     """
     _check_hours_per_week(hours_per_week)
     days_per_hour = 7 / hours_per_week
@@ -355,7 +406,7 @@ def _valid_hours(hours):
 
 
 def _check_hours_per_week(hours_per_week):
-    if not _valid_hours(hours_per_week):
+    if not (isinstance(hours_per_week, _NUMBERS) and 0 < hours_per_week < math.inf):
         raise InvalidOptionError(
             f"hours_per_week must be greater than 0 and finite, got {hours_per_week!r}"
         )

@@ -7,8 +7,6 @@ derive per topic in the graph's networkx cache (see :mod:`roadmap.paths.engine`)
 :mod:`roadmap.paths.engine` only; pure, no I/O.
 """
 
-import networkx as nx
-
 from roadmap.paths.schedule import PathError, PrerequisiteCycleError, UnknownTopicError
 
 NOTHING = frozenset()
@@ -103,7 +101,9 @@ def remembered(graph, key, factory):
     call: a view's cache is not emptied when the graph under it changes.
     """
     cache = getattr(graph, "__networkx_cache__", None)
-    if cache is None or nx.is_frozen(graph):
+    # nx.is_frozen(graph) without its try/except: an AttributeError raised and caught on
+    # every path was a tenth of a short path's time.
+    if cache is None or getattr(graph, "frozen", False):
         return factory()
     memo = cache.get(_CACHE_KEY)
     if memo is None:
@@ -123,6 +123,9 @@ def trace(order, kids, goals):
     backwards so that every topic comes after all that need it; with a single goal
     every topic serves it, and the masks are None.
     """
+    if len(order) == 1:
+        # A path of one topic: the goal itself (the usual path when most is known).
+        return {order[0]: [order[0]]}, None
     goals = list(dict.fromkeys(goals))
     chains = {goal: [goal] for goal in goals}
     level = sorted(goals)
@@ -196,7 +199,7 @@ def check_request(graph, goals, known):
     # follows the request, not the curriculum. Known topics checked for this graph
     # already are not checked again.
     checked = type(known) is KnownTopics and known.graph is graph
-    if (not checked and known.difference(nodes)) or not all(g in nodes for g in goals):
+    if (not checked and known.difference(nodes)) or not all(map(nodes.__contains__, goals)):
         raise UnknownTopicError([s for s in (*goals, *known) if s not in nodes])
     return goals, known
 
