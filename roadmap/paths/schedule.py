@@ -164,7 +164,7 @@ _get = dict.get
 _FIRST, _ORDERED, _PICK = itemgetter(0), itemgetter(1), itemgetter(2)
 # Never the resources of a topic: a topic with no remembered pick gets one.
 _NOT_PICKED = (object(), (), None)
-# Up to this many steps, _plan_steps() builds them one at a time.
+# Up to this many steps, _plan_steps() builds them one at a time (_plan_few).
 _FEW_STEPS = 8
 # Every step a study step, as many as the other columns have.
 _STUDY_STEPS = repeat(STUDY)
@@ -297,6 +297,8 @@ def _plan_steps(
     """
     # Each column is one pass of C-level map() calls: a path may have 100k steps, and a
     # Python loop per step per column cost more than the search that found them.
+    if len(topics) <= _FEW_STEPS:
+        return _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours, step_kinds)
     if hours is None:
         hours = list(map(_get, topic_data, repeat("hours")))
     try:
@@ -310,23 +312,6 @@ def _plan_steps(
     total, finish = sum(hours), ends[-1] if ends else None
     step_kinds = _STUDY_STEPS if step_kinds is None else step_kinds
     access, kinds = options.preferred_access, options.preferred_kinds
-    if len(topics) <= _FEW_STEPS:
-        # A short path (the usual one for a learner who knows most of the curriculum):
-        # one pass, without setting up a dozen columns for a step or two.
-        steps = []
-        rows = zip(topics, topic_data, hours, needed_for, chains, weeks, starts, ends, strict=True)
-        for (topic, data, spent, goals, chain, week, start, end), kind in zip(rows, step_kinds, strict=False):
-            resources = data.get("resources")
-            start_with = remembered.get(topic, _NOT_PICKED)
-            if start_with[0] is not resources:
-                start_with = remembered[topic] = _start_with(resources, access, kinds)
-            steps.append(
-                _step_from_row((
-                    topic, data.get("title", topic), spent, goals, chain, start_with[2],
-                    list(start_with[1]), week, start, end, kind,
-                ))
-            )  # fmt: skip
-        return steps, total, finish
     titles = list(map(_get, topic_data, repeat("title"), topics))
     given = list(map(_get, topic_data, repeat("resources")))
     starts_with = list(map(remembered.get, topics, repeat(_NOT_PICKED)))
@@ -341,6 +326,48 @@ def _plan_steps(
         strict=step_kinds is not _STUDY_STEPS,
     )  # fmt: skip
     return list(map(_step_from_row, rows)), total, finish
+
+
+def _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours, step_kinds):
+    """:func:`_plan_steps` for a short path (the usual one for a learner who knows most of
+    the curriculum), one step at a time: dated as :func:`_slots` does, without setting up
+    a dozen columns for a step or two."""
+    hours_per_week, start_date = options.hours_per_week, options.start_date
+    _check_hours_per_week(hours_per_week)
+    days_per_hour = 7 / hours_per_week
+    floor, ceil, inf = math.floor, math.ceil, math.inf
+    first = start_date.toordinal() if start_date is not None else None
+    access, kinds = options.preferred_access, options.preferred_kinds
+    steps, spent_hours = [], []
+    done = 0.0
+    previous_day = start = end = None
+    for i, topic in enumerate(topics):
+        data = topic_data[i]
+        spent = data.get("hours") if hours is None else hours[i]
+        if not (isinstance(spent, _NUMBERS) and 0 < spent < inf):
+            raise PathError(f"topic {topic!r} has no valid hours: {spent!r}")
+        start_day = floor(done * days_per_hour + _EPSILON_DAYS)
+        done += spent
+        last_day = ceil(done * days_per_hour - _EPSILON_DAYS) - 1
+        if last_day < start_day:
+            last_day = start_day
+        if first is not None:
+            start = end if start_day == previous_day else date.fromordinal(first + start_day)
+            end = start if last_day == start_day else date.fromordinal(first + last_day)
+        previous_day = last_day
+        resources = data.get("resources")
+        start_with = remembered.get(topic, _NOT_PICKED)
+        if start_with[0] is not resources:
+            start_with = remembered[topic] = _start_with(resources, access, kinds)
+        spent_hours.append(spent)
+        steps.append(
+            _step_from_row((
+                topic, data.get("title", topic), spent, needed_for[i], chains[i], start_with[2],
+                list(start_with[1]), start_day // 7 + 1, start, end,
+                STUDY if step_kinds is None else step_kinds[i],
+            ))
+        )  # fmt: skip
+    return steps, sum(spent_hours), end
 
 
 def _slots(hours, hours_per_week, start_date):
