@@ -28,10 +28,12 @@ the result.
 """
 
 from collections.abc import Collection, Iterable, Sequence
+from itertools import repeat
 
 import networkx as nx
 
 from roadmap.paths.schedule import (
+    _FEW_STEPS,
     GoalAlreadyKnownError,
     InvalidOptionError,
     LearningPath,
@@ -42,6 +44,7 @@ from roadmap.paths.schedule import (
     StudySlot,
     UnknownTopicError,
     _new_path,
+    _plan_few,
     _plan_steps,
     pick_start_resource,
     schedule,
@@ -242,14 +245,17 @@ def learning_path(
     order = walked if drop or not known else [t for t in walked if t not in known]
 
     access, kinds = options.preferred_access, options.preferred_kinds
-    steps, total_hours, finish = _plan_steps(
-        order,
-        list(map(graph._node.__getitem__, order)),
-        served_goals(order, masks, goals),
-        list(map(chains.__getitem__, order)),
-        options,
-        remembered(graph, ("start resources", access, kinds), dict),
-    )
+    starts_with = remembered(graph, ("start resources", access, kinds), dict)
+    topic_data = map(graph._node.__getitem__, order)
+    if masks is None and len(order) <= _FEW_STEPS:
+        # One goal and a short path (most is known): no columns to lay out.
+        needed_for = map(list, repeat(goals, len(order)))
+        plan = _plan_few(order, topic_data, needed_for, map(chains.__getitem__, order), options, starts_with)
+    else:
+        needed_for = served_goals(order, masks, goals)
+        step_chains = list(map(chains.__getitem__, order))
+        plan = _plan_steps(order, list(topic_data), needed_for, step_chains, options, starts_with)
+    steps, total_hours, finish = plan
     if drop or not known:
         # Known prerequisites were never followed: a step is ready when nothing is left.
         ready = [t for t in order if not kids[t]]

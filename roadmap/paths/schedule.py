@@ -328,10 +328,10 @@ def _plan_steps(
     return list(map(_step_from_row, rows)), total, finish
 
 
-def _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours, step_kinds):
+def _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours=None, step_kinds=None):
     """:func:`_plan_steps` for a short path (the usual one for a learner who knows most of
     the curriculum), one step at a time: dated as :func:`_slots` does, without setting up
-    a dozen columns for a step or two."""
+    a dozen columns for a step or two. Takes any iterables, as long as `topics`."""
     hours_per_week, start_date = options.hours_per_week, options.start_date
     _check_hours_per_week(hours_per_week)
     days_per_hour = 7 / hours_per_week
@@ -341,9 +341,13 @@ def _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours
     steps, spent_hours = [], []
     done = 0.0
     previous_day = start = end = None
-    for i, topic in enumerate(topics):
-        data = topic_data[i]
-        spent = data.get("hours") if hours is None else hours[i]
+    from_data = hours is None
+    hours = repeat(None) if from_data else hours
+    step_kinds = _STUDY_STEPS if step_kinds is None else step_kinds
+    rows = zip(topics, topic_data, needed_for, chains, hours, step_kinds, strict=False)
+    for topic, data, goals, chain, spent, kind in rows:
+        if from_data:
+            spent = data.get("hours")
         if not (isinstance(spent, _NUMBERS) and 0 < spent < inf):
             raise PathError(f"topic {topic!r} has no valid hours: {spent!r}")
         start_day = floor(done * days_per_hour + _EPSILON_DAYS)
@@ -362,9 +366,8 @@ def _plan_few(topics, topic_data, needed_for, chains, options, remembered, hours
         spent_hours.append(spent)
         steps.append(
             _step_from_row((
-                topic, data.get("title", topic), spent, needed_for[i], chains[i], start_with[2],
-                list(start_with[1]), start_day // 7 + 1, start, end,
-                STUDY if step_kinds is None else step_kinds[i],
+                topic, data.get("title", topic), spent, goals, chain, start_with[2],
+                list(start_with[1]), start_day // 7 + 1, start, end, kind,
             ))
         )  # fmt: skip
     return steps, sum(spent_hours), end
