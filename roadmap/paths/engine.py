@@ -10,8 +10,9 @@ the path, never with the size of the curriculum. networkx answers each question 
 own (``ancestors``, ``topological_sort`` of a subgraph, ``shortest_path`` per step), but
 stopping at known topics, keeping related topics together and explaining every step
 fit in one depth-first walk plus one breadth-first pass back from the goals, which is
-what this module and :mod:`roadmap.paths.walk` do. :mod:`roadmap.paths.schedule` then dates the steps and picks their
-resources; its public names are re-exported here, so import everything from here.
+what this module and :mod:`roadmap.paths.walk` do. :mod:`roadmap.paths.schedule` then dates
+the steps and picks their resources (:mod:`roadmap.paths.steps` lays them out); its public
+names are re-exported here, so import everything from here.
 
 The curriculum graph is built once per version and shared read-only, and the same
 topics come back in path after path, so the engine remembers what it derives per topic
@@ -33,7 +34,6 @@ from itertools import repeat
 import networkx as nx
 
 from roadmap.paths.schedule import (
-    _FEW_STEPS,
     GoalAlreadyKnownError,
     InvalidOptionError,
     LearningPath,
@@ -43,12 +43,10 @@ from roadmap.paths.schedule import (
     PrerequisiteCycleError,
     StudySlot,
     UnknownTopicError,
-    _new_path,
-    _plan_few,
-    _plan_steps,
     pick_start_resource,
     schedule,
 )
+from roadmap.paths.steps import _FEW_STEPS, _new_path, _plan_few, _plan_steps
 from roadmap.paths.walk import (
     NOTHING,
     KnownTopics,
