@@ -56,6 +56,16 @@ Dating a column at a time with ``map(operator.*)`` was slower than the loop (``o
 calls cost more than 3.11's specialised float ops, and the loop reuses a shared day's
 date), so the loop stayed. The figures move by ~0.3x between runs on a shared 2-CPU
 machine; ``tests/roadmap/paths/test_reference.py`` holds the engine to a plain reference.
+
+The full table after (``python -m tests.benchmarks.bench_paths``): 25 of 30 cases met. Still
+missed: three short paths at 3.4-3.5x (tracks 10k 80 % known, both edge sets; window 10k
+80 % known with recommended edges: 13-20 µs against a 4-6 µs search that finds one to five
+topics), and window 100k at 0 % and 30 % known (0.83 s against 0.26 s; 0.54 s against 0.16
+s). There the output outgrows the search: a step's chain runs back to the goal, 288 topics
+on average at 100k (33 at 10k), so a path of 92k steps holds 26 million chain entries,
+each a pointer written and freed per call, where the floor follows 370k edges. Meeting
+3x there needs a different explanation (the next topic towards the goal, the chain built
+on demand): a change to what the path returns, left to the issue.
 """
 
 import argparse
