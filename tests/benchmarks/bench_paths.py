@@ -42,8 +42,8 @@ resources, picks, goals served, chains, slots), each a comprehension (a function
 Python 3.11), were set up for a step or two; the walk filtered known prerequisites with a
 comprehension per topic. Now a one-goal short path is dated and built in one loop
 (``roadmap.paths.steps``), the walk filters with ``filterfalse``, the frozen check is a
-``getattr`` and ``LearningPath`` is filled through its slots: 24-29 µs became 14-18 µs
-(4.1-5.1x the floor became 3.2-3.5x, then ~2.8x on the step after, in isolated timings).
+``getattr`` and ``LearningPath`` is filled through its slots: 24-29 µs became 13-20 µs at
+1k and 10k topics (4.1-5.1x the floor became 2.8-3.5x; ``--sizes 1000,10000``, same load).
 Long paths (the window shape): per step, the walk, the chains, the dates and the step
 tuples are each near what Python does per item, and callgrind (window 1k, 0 % known) puts
 the engine at 2.1x the floor's instructions before and 2.0x after; the rest of the gap in
