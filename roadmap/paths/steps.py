@@ -57,14 +57,11 @@ def _new_path(steps, total_hours, finish_date, ready_now, goals):
 
 _object_new = object.__new__
 _set_steps, _set_total_hours, _set_finish_date, _set_ready_now, _set_goals = (
-    LearningPath.__dict__[name].__set__
-    for name in ("steps", "total_hours", "finish_date", "ready_now", "goals")
+    LearningPath.__dict__[name].__set__ for name in ("steps", "total_hours", "finish_date", "ready_now", "goals")
 )
 
 
-def _plan_steps(
-    topics, topic_data, needed_for, chains, options, remembered, *, hours=None, step_kinds=None
-):
+def _plan_steps(topics, topic_data, needed_for, chains, options, remembered, *, hours=None, step_kinds=None):
     """Return the steps of a path of `topics`, its total hours and its finish date.
 
     `topic_data` holds each topic's attributes, `needed_for` and `chains` explain each
@@ -84,9 +81,7 @@ def _plan_steps(
         weeks, starts, ends = _slots(hours, options.hours_per_week, options.start_date)
     except InvalidOptionError:
         # _slots() checks every step's hours; find which topic to name.
-        topic, spent = next(
-            (t, h) for t, h in zip(topics, hours, strict=True) if not _valid_hours(h)
-        )
+        topic, spent = next((t, h) for t, h in zip(topics, hours, strict=True) if not _valid_hours(h))
         raise PathError(f"topic {topic!r} has no valid hours: {spent!r}") from None
     total, finish = sum(hours), ends[-1] if ends else None
     step_kinds = _STUDY_STEPS if step_kinds is None else step_kinds
@@ -162,9 +157,7 @@ def _start_with(resources, preferred_access, preferred_kinds):
     ordered = tuple(_core_first(resources))
     if len(ordered) == 1:
         return resources, ordered, ordered[0]
-    picked = pick_start_resource(
-        ordered, preferred_access=preferred_access, preferred_kinds=preferred_kinds
-    )
+    picked = pick_start_resource(ordered, preferred_access=preferred_access, preferred_kinds=preferred_kinds)
     return resources, ordered, picked
 
 
