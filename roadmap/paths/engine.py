@@ -10,8 +10,9 @@ the path, never with the size of the curriculum. networkx answers each question 
 own (``ancestors``, ``topological_sort`` of a subgraph, ``shortest_path`` per step), but
 stopping at known topics, keeping related topics together and explaining every step
 fit in one depth-first walk plus one breadth-first pass back from the goals, which is
-what this module and :mod:`roadmap.paths.walk` do. :mod:`roadmap.paths.schedule` then dates the steps and picks their
-resources; its public names are re-exported here, so import everything from here.
+what this module and :mod:`roadmap.paths.walk` do. :mod:`roadmap.paths.schedule` then dates
+the steps and picks their resources (:mod:`roadmap.paths.steps` lays them out); its public
+names are re-exported here, so import everything from here.
 
 The curriculum graph is built once per version and shared read-only, and the same
 topics come back in path after path, so the engine remembers what it derives per topic
@@ -28,6 +29,7 @@ the result.
 """
 
 from collections.abc import Collection, Iterable, Sequence
+from itertools import repeat
 
 import networkx as nx
 
@@ -41,10 +43,10 @@ from roadmap.paths.schedule import (
     PrerequisiteCycleError,
     StudySlot,
     UnknownTopicError,
-    _plan_steps,
     pick_start_resource,
     schedule,
 )
+from roadmap.paths.steps import _FEW_STEPS, _new_path, _plan_few, _plan_steps
 from roadmap.paths.walk import (
     NOTHING,
     KnownTopics,
@@ -233,29 +235,31 @@ def learning_path(
     goals, known = check_request(graph, goals, known)
     if not goals:
         raise InvalidOptionError("goals must name at least one topic")
-    already = [g for g in goals if g in known]
-    if already:
-        raise GoalAlreadyKnownError(already)
+    if not known.isdisjoint(goals):
+        raise GoalAlreadyKnownError([g for g in goals if g in known])
     drop = known if options.assume_known_prerequisites else NOTHING
     walked, kids = walk(graph, goals, options.include_recommended, drop=drop)
     chains, masks = trace(walked, kids, goals)
     order = walked if drop or not known else [t for t in walked if t not in known]
 
     access, kinds = options.preferred_access, options.preferred_kinds
-    steps, total_hours, finish = _plan_steps(
-        order,
-        list(map(graph._node.__getitem__, order)),
-        served_goals(order, masks, goals),
-        list(map(chains.__getitem__, order)),
-        options,
-        remembered(graph, ("start resources", access, kinds), dict),
-    )
+    starts_with = remembered(graph, ("start resources", access, kinds), dict)
+    topic_data = map(graph._node.__getitem__, order)
+    if masks is None and len(order) <= _FEW_STEPS:
+        # One goal and a short path (most is known): no columns to lay out.
+        needed_for = map(list, repeat(goals, len(order)))
+        plan = _plan_few(order, topic_data, needed_for, map(chains.__getitem__, order), options, starts_with)
+    else:
+        needed_for = served_goals(order, masks, goals)
+        step_chains = list(map(chains.__getitem__, order))
+        plan = _plan_steps(order, list(topic_data), needed_for, step_chains, options, starts_with)
+    steps, total_hours, finish = plan
     if drop or not known:
         # Known prerequisites were never followed: a step is ready when nothing is left.
         ready = [t for t in order if not kids[t]]
     else:
         ready = [t for t in order if known.issuperset(kids[t])]
-    return LearningPath(steps, total_hours, finish, ready, goals)
+    return _new_path(steps, total_hours, finish, ready, goals)
 
 
 def ready_now(

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from roadmap.paths.schedule import REVIEW, LearningPath, PathError, PathOptions, _plan_steps, schedule
+from roadmap.paths.schedule import REVIEW, LearningPath, PathError, PathOptions, schedule
+from roadmap.paths.steps import _plan_steps
 from roadmap.paths.walk import edge_filter, remembered
 
 __all__ = ["with_review_steps"]

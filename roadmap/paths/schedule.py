@@ -8,8 +8,8 @@ open first, and :class:`PathStep` and :class:`LearningPath` hold the result, bui
 re-exports everything public here. The engine's errors live here too, in the lower of
 the two modules, so that imports go one way only.
 
-A path is built per request and may have hundreds of steps, so a step is a named tuple
-and the steps are laid out a column at a time, not built field by field.
+A path is built per request and may have thousands of steps, so a step is a named tuple;
+:mod:`roadmap.paths.steps` lays them out in bulk for the engine.
 
 Pure module: no I/O, no ORM, no clock.
 """
@@ -18,7 +18,6 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import NamedTuple
 
 __all__ = [
@@ -154,10 +153,6 @@ class PathStep(NamedTuple):
         }
 
 
-# Builds a PathStep from a row of its fields without a Python-level __new__ call.
-_step_from_row = partial(tuple.__new__, PathStep)
-
-
 @dataclass(frozen=True, slots=True)
 class LearningPath:
     """The steps towards ``goals``; ``ready_now`` lists the steps startable today."""
@@ -253,51 +248,12 @@ def pick_start_resource(
     return best
 
 
-def _plan_steps(
-    topics, topic_data, needed_for, chains, options, remembered, *, hours=None, step_kinds=None
-):
-    """Return the steps of a path of `topics`, its total hours and its finish date.
-
-    `topic_data` holds each topic's attributes, `needed_for` and `chains` explain each
-    step, all in the order of `topics`; `options` is a ``PathOptions``. `remembered`
-    maps topics to start resources picked earlier with the same preferences, as
-    :func:`_start_with` returns them; it is kept up to date. `hours`, when
-    given, replace each step's hours (the topic's by default) and `step_kinds` each step's
-    kind (``"study"``).
-    """
-    if hours is None:
-        hours = [data.get("hours") for data in topic_data]
-    try:
-        weeks, starts, ends = _slots(hours, options.hours_per_week, options.start_date)
-    except InvalidOptionError:
-        # _slots() checks every step's hours; find which topic to name.
-        topic, spent = next(
-            (t, h) for t, h in zip(topics, hours, strict=True) if not _valid_hours(h)
-        )
-        raise PathError(f"topic {topic!r} has no valid hours: {spent!r}") from None
-    titles = [data.get("title", topic) for topic, data in zip(topics, topic_data, strict=True)]
-    access, kinds = options.preferred_access, options.preferred_kinds
-    starts_with = list(map(remembered.get, topics))
-    for i, (start_with, data) in enumerate(zip(starts_with, topic_data, strict=True)):
-        resources = data.get("resources")
-        if start_with is None or start_with[0] is not resources:
-            starts_with[i] = remembered[topics[i]] = _start_with(resources, access, kinds)
-    picks = [start_with[2] for start_with in starts_with]
-    resources = [list(start_with[1]) for start_with in starts_with]  # each step its own list
-    step_kinds = [STUDY] * len(topics) if step_kinds is None else step_kinds
-    rows = zip(
-        topics, titles, hours, needed_for, chains, picks, resources, weeks, starts, ends, step_kinds,
-        strict=True,
-    )  # fmt: skip
-    steps = list(map(_step_from_row, rows))
-    return steps, sum(hours), ends[-1] if ends else None
-
-
 def _slots(hours, hours_per_week, start_date):
     """Return the week, first date and last date of each step, as three lists.
 
     Days are counted in whole days from the start; without a start date the dates
-    are None.
+    are None. One loop, not a column at a time: consecutive steps often share a day,
+    and reusing its date beat making every date anew.
     """
     _check_hours_per_week(hours_per_week)
     days_per_hour = 7 / hours_per_week
@@ -327,35 +283,12 @@ def _slots(hours, hours_per_week, start_date):
     return weeks, starts, ends
 
 
-def _start_with(resources, preferred_access, preferred_kinds):
-    """Return `resources` as given, the same core first, and the one to start with.
-
-    The first item lets a remembered pick be checked against the topic's resources.
-    """
-    if not resources:
-        return resources, (), None
-    ordered = tuple(_core_first(resources))
-    if len(ordered) == 1:
-        return resources, ordered, ordered[0]
-    picked = pick_start_resource(
-        ordered, preferred_access=preferred_access, preferred_kinds=preferred_kinds
-    )
-    return resources, ordered, picked
-
-
-def _core_first(resources):
-    core = [r for r in resources if r.get("role", "core") == "core"]
-    if len(core) == len(resources):
-        return core
-    return core + [r for r in resources if r.get("role", "core") != "core"]
-
-
 def _valid_hours(hours):
     return isinstance(hours, int | float) and 0 < hours < math.inf  # False for NaN too
 
 
 def _check_hours_per_week(hours_per_week):
-    if not _valid_hours(hours_per_week):
+    if not (isinstance(hours_per_week, _NUMBERS) and 0 < hours_per_week < math.inf):
         raise InvalidOptionError(
             f"hours_per_week must be greater than 0 and finite, got {hours_per_week!r}"
         )

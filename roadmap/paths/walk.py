@@ -7,7 +7,7 @@ derive per topic in the graph's networkx cache (see :mod:`roadmap.paths.engine`)
 :mod:`roadmap.paths.engine` only; pure, no I/O.
 """
 
-import networkx as nx
+from itertools import filterfalse, repeat
 
 from roadmap.paths.schedule import PathError, PrerequisiteCycleError, UnknownTopicError
 
@@ -67,12 +67,16 @@ def edge_filter(graph, include_recommended, keep=None, drop=NOTHING):
     if not drop and keep is None:
         return every.__getitem__
 
+    # filter() and filterfalse() over a membership test: C loops, where a comprehension
+    # is a function call per topic (Python 3.11).
+    dropped, kept = drop.__contains__, keep.__contains__ if keep is not None else None
+
     def follow(topic):
         found = every[topic]
         if drop and not drop.isdisjoint(found):
-            found = tuple([p for p in found if p not in drop])
-        if keep is not None:
-            found = tuple([p for p in found if p in keep])
+            found = tuple(filterfalse(dropped, found))
+        if kept is not None:
+            found = tuple(filter(kept, found))
         return found
 
     return follow
@@ -103,7 +107,9 @@ def remembered(graph, key, factory):
     call: a view's cache is not emptied when the graph under it changes.
     """
     cache = getattr(graph, "__networkx_cache__", None)
-    if cache is None or nx.is_frozen(graph):
+    # nx.is_frozen(graph) without its try/except: an AttributeError raised and caught on
+    # every path was a tenth of a short path's time.
+    if cache is None or getattr(graph, "frozen", False):
         return factory()
     memo = cache.get(_CACHE_KEY)
     if memo is None:
@@ -123,9 +129,16 @@ def trace(order, kids, goals):
     backwards so that every topic comes after all that need it; with a single goal
     every topic serves it, and the masks are None.
     """
-    goals = list(dict.fromkeys(goals))
-    chains = {goal: [goal] for goal in goals}
-    level = sorted(goals)
+    if len(order) == 1:
+        # A path of one topic: the goal itself (the usual path when most is known).
+        return {order[0]: [order[0]]}, None
+    if len(goals) == 1:
+        chains = {goals[0]: [goals[0]]}
+        level = [goals[0]]
+    else:
+        goals = list(dict.fromkeys(goals))
+        chains = {goal: [goal] for goal in goals}
+        level = sorted(goals)
     while level:
         below = []
         for topic in level:
@@ -149,7 +162,7 @@ def trace(order, kids, goals):
 def served_goals(order, masks, goals):
     """Return, for each topic of `order`, a new list of the goals it serves."""
     if masks is None:
-        return [[goals[0]] for _ in order]
+        return list(map(list, repeat(goals[:1], len(order))))
     names = {}
     for mask in set(map(masks.__getitem__, order)):
         names[mask] = [g for i, g in enumerate(goals) if mask >> i & 1]
@@ -188,15 +201,18 @@ def known_topics(graph, slugs, *, drop_unknown=False):
 def check_request(graph, goals, known):
     """Return goals as a list without repeats and known as a set, all topics of `graph`."""
     goals = [goals] if isinstance(goals, str) else list(dict.fromkeys(goals))
-    known = {known} if isinstance(known, str) else known
-    if not isinstance(known, set | frozenset):
-        known = set(known)
     nodes = graph._node
+    # Known topics checked for this graph already are not checked again.
+    if type(known) is KnownTopics and known.graph is graph:
+        if all(map(nodes.__contains__, goals)):
+            return goals, known
+    elif isinstance(known, str):
+        known = {known}
+    elif not isinstance(known, set | frozenset):
+        known = set(known)
     # A set's difference with a dict looks up only the set's members, in C: the cost
-    # follows the request, not the curriculum. Known topics checked for this graph
-    # already are not checked again.
-    checked = type(known) is KnownTopics and known.graph is graph
-    if (not checked and known.difference(nodes)) or not all(g in nodes for g in goals):
+    # follows the request, not the curriculum.
+    if known.difference(nodes) or not all(map(nodes.__contains__, goals)):
         raise UnknownTopicError([s for s in (*goals, *known) if s not in nodes])
     return goals, known
 
