@@ -4,13 +4,14 @@ Run from the repository root, naming a PostgreSQL server the benchmark may creat
 database on (``make bench`` passes it through)::
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        python -m tests.benchmarks.bench_quizzes [--quick] [--port 8130]
+        python -m tests.benchmarks.bench_quizzes [--quick] [--port PORT]
 
 Safety: without ``BENCH_DATABASE_URL`` it refuses to run (it never falls back to
 ``DATABASE_URL`` or a guessed server). It creates one throwaway database with a unique
 name (``pathwise_bench_<pid>_<random>``), and drops that one, and nothing else, at the
 end, also after a failure or Ctrl-C (``--keep`` keeps it and prints its name). The
-gunicorn server it starts for the HTTP parts listens on ``--port`` (loopback) and is
+gunicorn server it starts for the HTTP parts listens on ``--port`` (loopback; by default
+a free one, so that two runs on one machine never meet) and is
 stopped at the end; its cache is Redis ``BENCH_REDIS_URL`` when set, else local memory.
 
 Data (full size; ``--quick`` is about a twentieth, a few seconds per part, no verdicts):
@@ -119,6 +120,7 @@ import random
 import secrets
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -675,7 +677,7 @@ def measure(url: str, args) -> list[Row]:
         rows.append(due_selector(data, args.quick))
     connection.close()
     if parts & {"due", "reviews"}:
-        server = Server(url, args.port)
+        server = Server(url, args.port or free_port())
         try:
             if "due" in parts:
                 rows.append(due_endpoint(server, token, args.quick))
@@ -697,10 +699,16 @@ def measure(url: str, args) -> list[Row]:
     return rows
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a twentieth of the data, 2 s per HTTP run, no verdicts")
-    parser.add_argument("--port", type=int, default=8130, help="loopback port for the benchmark's own gunicorn")
+    parser.add_argument("--port", type=int, default=0, help="loopback port of its own gunicorn (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database afterwards")
     parser.add_argument("--parts", default="due,reviews,mastery,nightly,reminders", help="which cases, comma-separated")
     args = parser.parse_args(argv)
