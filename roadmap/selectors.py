@@ -20,6 +20,10 @@ _local = threading.local()
 #: Entries of ``roadmap_memo`` (bodies of a few kB to 100 kB) kept per process at most.
 MEMO_LIMIT = 1000
 
+#: The one-row version query, in SQL of our own (see `graph_version`). The table name is
+#: the model's own, never input, and the row is the singleton its constraint allows.
+_VERSION_SQL = f"SELECT version FROM {GraphVersion._meta.db_table} WHERE id = 1"  # noqa: S608
+
 
 def graph_version() -> int:
     """The current roadmap version (one query).
@@ -28,7 +32,7 @@ def graph_version() -> int:
     query with the ORM costs three times what running it does.
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {GraphVersion._meta.db_table} WHERE id = 1")  # noqa: S608
+        cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()
     return row[0] if row else 0
 
@@ -91,7 +95,7 @@ def graph_version_sql() -> RawSQL:
     """`graph_version` as an expression, for a query the caller makes anyway
     (``.annotate(graph_version=graph_version_sql())``): its value passed to
     `roadmap_graph` saves that query (a live review reads it with the card it locks)."""
-    return RawSQL(f"SELECT version FROM {GraphVersion._meta.db_table} WHERE id = 1", [], IntegerField())  # noqa: S608
+    return RawSQL(_VERSION_SQL, [], IntegerField())
 
 
 def roadmap_graph(*, version: int | None = None) -> tuple[nx.DiGraph, int]:

@@ -1,11 +1,10 @@
 """Behaviour of quizzes.nightly: the set-based mastery refresh agrees with the per-learner
 rules (quizzes.mastery through selectors.topic_mastery), whatever the cards."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from progress.models import LearnerProfile, TopicProgress
 from quizzes import nightly, scheduler, selectors
 from quizzes.models import Card
+from tests.concurrency import at_once
 from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quizzes.test_services import postgres_only
 
@@ -135,24 +135,11 @@ def test_only_the_given_learners_are_refreshed(alice, bob):
 def test_two_refreshes_of_the_same_learners_at_once_both_finish_with_the_same_rows():
     users = build([(0.9, None, [("done", [((2.0, timedelta(days=d)), False)])]) for d in range(1, 30)])
     ids = [user.pk for user in users]
-    barrier, errors, changed = threading.Barrier(2), [], []
-
     def refresh():
-        try:
-            barrier.wait(timeout=10)
-            changed.append(nightly.mastery_refresh_many(learner_ids=ids, now=NOW))
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
+        return nightly.mastery_refresh_many(learner_ids=ids, now=NOW)
 
-    threads = [threading.Thread(target=refresh) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    changed = at_once(refresh, refresh)
 
-    assert errors == []
     assert sorted(changed) == [0, len(ids)]  # the second waited, then found nothing to change
     wanted = per_learner(users)
     assert all(close(row, wanted[pk]) for pk, row in stored().items())

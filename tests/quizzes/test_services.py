@@ -1,6 +1,5 @@
 """Behaviour of quizzes.services: enrolling, live and offline reviews."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +17,7 @@ from quizzes import choices, grading, scheduler, selectors, services
 from quizzes.models import Card, ReviewLog
 from quizzes.services import ReviewInput
 from roadmap.selectors import roadmap_graph
+from tests.concurrency import at_once
 from tests.factories import (
     MultipleChoiceFactory,
     QuestionFactory,
@@ -611,25 +611,11 @@ def test_a_client_id_used_twice_in_one_batch_is_applied_once(alice):
 def test_two_concurrent_submissions_for_one_card_both_land():
     learner = UserFactory(username="racer")
     card = card_for(learner, at=timezone.now() - timedelta(minutes=1))
-    barrier = threading.Barrier(2)
-    errors = []
-
     def review(rating):
-        try:
-            barrier.wait(timeout=10)
-            services.review_submit(learner=learner, review=ReviewInput(card.pk, rating))
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()  # this thread's own connection
+        return lambda: services.review_submit(learner=learner, review=ReviewInput(card.pk, rating))
 
-    threads = [threading.Thread(target=review, args=(rating,)) for rating in (3, 4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once(review(3), review(4))
 
-    assert errors == []
     logs = list(ReviewLog.objects.filter(card=card).order_by("reviewed_at", "id"))
     assert sorted(log.rating for log in logs) == [3, 4]
     card.refresh_from_db()

@@ -5,20 +5,20 @@ Celery runs eagerly here (tests/conftest.py); the real worker is in test_celery_
 
 import random
 import smtplib
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import fsrs
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from config.celery import app
 from progress.models import LearnerProfile, TopicProgress, User
 from quizzes import fitting, optimizer, reminders, scheduler, selectors, services, tasks
 from quizzes.models import Card, ParameterFit, Reminder, ReviewLog
+from tests.concurrency import at_once
 from tests.factories import QuestionFactory, TopicFactory, TopicProgressFactory, UserFactory
 from tests.quizzes.test_services import card_for, postgres_only, submit
 
@@ -180,25 +180,11 @@ def test_the_database_keeps_one_reminder_per_learner_and_local_day(db):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_the_same_reminder_at_once_send_one_email():
     ken = learner("ken")
-    barrier = threading.Barrier(4)
-    errors = []
-
     def send():
-        try:
-            barrier.wait(timeout=10)
-            reminders.reminder_send(learner_id=ken.pk, at=AT)
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
+        reminders.reminder_send(learner_id=ken.pk, at=AT)
 
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    at_once(send, send, send, send)
 
-    assert errors == []
     assert len(mail.outbox) == 1
     assert Reminder.objects.count() == 1
 

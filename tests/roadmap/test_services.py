@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from roadmap import services
 from roadmap.models import Prerequisite, Topic
-from roadmap.selectors import graph_version, roadmap_graph
+from roadmap.selectors import graph_version, graph_version_sql, roadmap_graph
 from tests.factories import PrerequisiteFactory, TopicFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,16 @@ def test_every_edit_to_topics_or_edges_moves_the_graph_version(chain):
     Topic.objects.get(slug="deep-learning").delete()
     seen.append(graph_version())
     assert seen == sorted(set(seen)), f"graph version did not move on every edit: {seen}"
+
+
+def test_the_version_read_with_another_query_is_the_version(chain):
+    """``graph_version_sql`` rides along a query the caller makes anyway (a review's card)."""
+    la, calc, _ = chain
+    read = [Topic.objects.annotate(v=graph_version_sql()).get(pk=la.pk).v]
+    services.prerequisite_create(from_topic=la, to_topic=chain[2], reason="r")
+    read.append(Topic.objects.annotate(v=graph_version_sql()).get(pk=calc.pk).v)
+
+    assert read[1] == graph_version() > read[0] > 0
 
 
 def test_one_graph_version_groups_many_edits_into_one_bump():
