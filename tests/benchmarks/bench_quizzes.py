@@ -539,9 +539,10 @@ def raw_review_rate(database_url: str, q_id: int, cards: list[int], seconds: flo
     """The floor: the same writes as a review, as raw statements, from ``threads_n`` threads."""
     import psycopg
 
-    done, stop = [0] * threads_n, time.monotonic() + seconds
+    stop = time.monotonic() + seconds
 
-    def work(index: int) -> None:
+    def work(index: int) -> int:
+        done = 0
         with psycopg.connect(database_url) as conn:
             for card in cards[index::threads_n]:
                 if time.monotonic() > stop:
@@ -555,15 +556,34 @@ def raw_review_rate(database_url: str, q_id: int, cards: list[int], seconds: flo
                     conn.execute("INSERT INTO progress_activity (learner_id, kind, topic_id, occurred_at, detail)"
                                  " SELECT learner_id, 'review', topic_id, now(), '{}' FROM quizzes_card WHERE id = %s",
                                  [card])  # fmt: skip
-                done[index] += 1
+                done += 1
+        return done
+
+    return threaded_rate(work, threads_n)
+
+
+def threaded_rate(work, threads_n: int) -> float:
+    """Items a second that ``work(index)`` (returning how many it did) reaches from
+    ``threads_n`` threads at once. A thread's error is raised here: a failing write must
+    stop the benchmark, not pass for a slow one."""
+    done, errors = [0] * threads_n, []
+
+    def run(index: int) -> None:
+        try:
+            done[index] = work(index)
+        except Exception as error:  # raised below, in the benchmark's own thread
+            errors.append(error)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(threads_n)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done) / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return sum(done) / elapsed
 
 
 def reviews_http(server: Server, database_url: str, data: dict, token: str, quick: bool) -> Row:
@@ -602,25 +622,23 @@ def reviews_in_process(url: str, data: dict, quick: bool) -> list[Row]:
         runs = []
         for n in range(RUNS):
             share = cards[n::RUNS]
-            done, stop = [0] * threads_n, time.monotonic() + seconds
+            stop = time.monotonic() + seconds
 
-            def work(index, share=share, done=done, stop=stop, threads_n=threads_n):
+            def work(index, share=share, stop=stop, threads_n=threads_n):
                 from django.db import connection
 
-                for card_id in share[index::threads_n]:
-                    if time.monotonic() > stop:
-                        break
-                    services.review_submit(learner=q, review=services.ReviewInput(card_id, 3))
-                    done[index] += 1
-                connection.close()
+                done = 0
+                try:
+                    for card_id in share[index::threads_n]:
+                        if time.monotonic() > stop:
+                            break
+                        services.review_submit(learner=q, review=services.ReviewInput(card_id, 3))
+                        done += 1
+                finally:
+                    connection.close()
+                return done
 
-            started = time.perf_counter()
-            workers = [threading.Thread(target=work, args=(i,)) for i in range(threads_n)]
-            for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
-            rate = sum(done) / (time.perf_counter() - started)
+            rate = threaded_rate(work, threads_n)
             runs.append((rate, raw_review_rate(url, q.pk, share[::-1], seconds, threads_n)))
         measured, base = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
         rows.append(Row(PART, f"reviews in process (services.review_submit), {threads_n} thread(s)",

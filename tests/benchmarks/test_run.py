@@ -72,10 +72,11 @@ def test_a_benchmark_argument_goes_to_that_benchmark_only(fakes, tmp_path, monke
 
 
 def test_an_unknown_argument_is_refused(fakes, tmp_path):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as unknown:
         run.main(["--database", "x"], benchmarks=fakes, latest=tmp_path / "latest.md")
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as nameless:
         run.main(["nosuch:--x"], benchmarks=fakes, latest=tmp_path / "latest.md")
+    assert (unknown.value.code, nameless.value.code) == (2, 2)  # argparse's usage error
 
 
 def test_a_missing_module_is_an_error_before_anything_runs(fakes, tmp_path, capsys):
@@ -99,4 +100,5 @@ def test_a_failing_benchmark_is_a_row_and_fails_the_run(fakes, tmp_path):
 def test_every_listed_benchmark_exists_and_the_runner_lists_them_all():
     names = {b.name for b in run.BENCHMARKS}
     assert {"bench_http", "bench_quizzes", "bench_import", "bench_paths", "bench_memory"} <= names
+    assert run.missing_modules(run.BENCHMARKS) == []
     assert textwrap.dedent(run.__doc__).startswith("`make bench`")
