@@ -10,7 +10,7 @@ pending or half-done by a killed worker is delivered by the next ``reminders_ret
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
@@ -43,13 +43,19 @@ def reminders_plan(*, learner_ids: list[int], at: datetime) -> int:
     """Write down today's reminder (one row per learner and local day) for each learner,
     before any is sent: a worker killed half-way leaves the rest pending, and
     ``reminders_retry`` finds them. Returns how many rows were new."""
-    zones = dict(LearnerProfile.objects.filter(user_id__in=learner_ids).values_list("user_id", "time_zone"))
-    rows = [
-        Reminder(learner_id=learner_id, local_date=at.astimezone(ZoneInfo(zones.get(learner_id, "UTC"))).date())
-        for learner_id in learner_ids
-    ]
+    return _plan(_local_days(learner_ids, at))
+
+
+def _plan(days: dict[int, date]) -> int:
+    rows = [Reminder(learner_id=learner_id, local_date=day) for learner_id, day in days.items()]
     # ignore_conflicts: the unique (learner, local_date) constraint keeps one row a day.
     return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def _local_days(learner_ids: list[int], at: datetime) -> dict[int, date]:
+    """Each learner's local date at ``at``, in their time zone (UTC without a profile)."""
+    zones = dict(LearnerProfile.objects.filter(user_id__in=learner_ids).values_list("user_id", "time_zone"))
+    return {learner_id: at.astimezone(ZoneInfo(zones.get(learner_id, "UTC"))).date() for learner_id in learner_ids}
 
 
 def reminder_send(*, learner_id: int, at: datetime) -> Reminder | None:
@@ -68,13 +74,11 @@ def reminders_send(*, learner_ids: list[int], at: datetime) -> list[Reminder]:
     """`reminder_send` for many learners at once (the hourly task's chunk): the day's rows
     are written down first (``reminders_plan``), then delivered together
     (``reminders_deliver``). Returns the reminders sent."""
-    reminders_plan(learner_ids=learner_ids, at=at)
-    zones = dict(LearnerProfile.objects.filter(user_id__in=learner_ids).values_list("user_id", "time_zone"))
-    today = {
-        (learner_id, at.astimezone(ZoneInfo(zones.get(learner_id, "UTC"))).date()) for learner_id in learner_ids
-    }
+    days = _local_days(learner_ids, at)
+    _plan(days)
+    today = set(days.items())
     rows = Reminder.objects.filter(
-        learner_id__in=learner_ids, local_date__in={day for _, day in today}, sent_at=None
+        learner_id__in=learner_ids, local_date__in=set(days.values()), sent_at=None
     ).values_list("id", "learner_id", "local_date")
     return reminders_deliver(reminder_ids=[id_ for id_, learner, day in rows if (learner, day) in today], at=at)
 
