@@ -71,22 +71,20 @@ the shipped curriculum; before → after):
 import argparse
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests.benchmarks.gunicorn import compose_workers, free_port, start_gunicorn, stop
 from tests.benchmarks.table import Row, report, verdict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -209,20 +207,6 @@ def ensure_wrk() -> str:
     return found
 
 
-def compose_workers() -> int:
-    """gunicorn's worker count in docker-compose.yml, so the bench serves in the same shape."""
-    match = re.search(r'"--workers",\s*"(\d+)"', (ROOT / "docker-compose.yml").read_text())
-    if not match:
-        sys.exit("docker-compose.yml names no gunicorn --workers count")
-    return int(match.group(1))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
@@ -244,35 +228,6 @@ def prepare(env: dict) -> str:
         f"print(token_issue(user=User.objects.get(username={LEARNER!r}), device='bench').key)"
     )
     return manage(setup_env, "shell", "-c", code).strip().splitlines()[-1]
-
-
-def start_gunicorn(env: dict, port: int, workers: int, log) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--access-logfile", "-",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited with status {server.returncode}; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    sys.exit(f"gunicorn did not answer on port {port} within 60 s; see {log.name}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 def probe(base: str, case: Case, token: str) -> None:
@@ -393,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         token = prepare(env)
         port = args.port or free_port()
         with open(workdir / "gunicorn.log", "w") as log:
-            server = start_gunicorn(env, port, workers, log)
+            server = start_gunicorn(env, port, log)
             base = f"http://127.0.0.1:{port}"
             for case in [FLOOR, *CASES]:
                 probe(base, case, token)

@@ -120,18 +120,17 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
+from tests.benchmarks import gunicorn
 from tests.benchmarks.table import Row, report, verdict
 
 PART = "Reviews and nightly jobs"
@@ -418,7 +417,8 @@ def reminders(data: dict, quick: bool) -> Row:
 
 
 class Server:
-    """gunicorn with the production settings and the compose file's worker count, on loopback."""
+    """gunicorn with the production settings and the compose file's worker count, on loopback
+    (``tests.benchmarks.gunicorn``)."""
 
     def __init__(self, database_url: str, port: int):
         self.port = port
@@ -430,32 +430,9 @@ class Server:
             "CACHE_URL": os.environ.get("BENCH_REDIS_URL", "locmem://"),
         })  # fmt: skip
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-        import socket
-
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                raise RuntimeError(f"port {port} is already in use; pick another with --port")
         # Its errors go to a file, shown when a request fails.
         self.log = tempfile.NamedTemporaryFile(prefix="bench_quizzes_gunicorn_", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-             "--access-logfile", "/dev/null"],  # fmt: skip
-            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + 60
-        try:
-            while True:
-                try:
-                    urllib.request.urlopen(self.url("/healthz/"), timeout=2).read()
-                    break
-                except OSError as error:
-                    if self.process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"gunicorn did not start: {self.errors()}") from error
-                    time.sleep(0.3)
-        except BaseException:  # Ctrl-C or SIGTERM while it starts too: never leave it running
-            self.stop()
-            raise
+        self.process = gunicorn.start_gunicorn(env, port, self.log, access_log="/dev/null")
 
     def errors(self) -> str:
         with open(self.log.name, encoding="utf-8", errors="replace") as log:
@@ -465,9 +442,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # the group this run started
-            self.process.wait(timeout=30)
+        gunicorn.stop(self.process)
         os.unlink(self.log.name)
 
 
@@ -695,7 +670,7 @@ def measure(url: str, args) -> list[Row]:
         rows.append(due_selector(data, args.quick))
     connection.close()
     if parts & {"due", "reviews"}:
-        server = Server(url, args.port or free_port())
+        server = Server(url, args.port or gunicorn.free_port())
         try:
             if "due" in parts:
                 rows.append(due_endpoint(server, token, args.quick))
@@ -715,12 +690,6 @@ def measure(url: str, args) -> list[Row]:
     assert commit == "on", commit
     connection.close()
     return rows
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main(argv: list[str] | None = None) -> int:
