@@ -73,3 +73,41 @@ def test_a_mentor_assigns_goals_and_removes_them_in_place(page, cohort, screensh
     expect(page.locator("#learner-hedy")).to_contain_text("No goals set")
     assert page.evaluate("window.loadedOnce") is True
     assert not Assignment.objects.exists()
+
+
+def in_a_week(cohort) -> str:
+    return (local_today(learner=cohort.mentors.get()) + timedelta(days=7)).isoformat()
+
+
+def test_text_left_in_the_goal_box_is_named_not_dropped(page, cohort):
+    url = f"/mentor/cohorts/{cohort.id}/"
+    log_in(page, "maya", url)
+    page.get_by_label("Goals", exact=True).fill("Calc")  # no suggestion picked: no chip
+    expect(page.locator(".chip")).to_have_count(0)
+    page.get_by_label("Due date", exact=True).fill(in_a_week(cohort))
+    page.get_by_role("button", name="Assign").click()
+
+    expect(page.locator("#assignments .errorlist")).to_contain_text("Calc: not a topic or track of the roadmap.")
+    assert not Assignment.objects.exists()
+    # The form htmx swapped in has a working picker too.
+    page.get_by_label("Goals", exact=True).fill("Calculus")
+    expect(page.locator(".chip")).to_contain_text("Calculus")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("status")).to_contain_text("Assigned Calculus to Autumn cohort")
+    assert Assignment.objects.count() == 1
+
+
+def test_a_goal_typed_before_the_picker_script_ran_is_kept(page, cohort):
+    url = f"/mentor/cohorts/{cohort.id}/"
+    page.route("**/pathwise/goals.js", lambda route: route.abort())  # the script is late
+    log_in(page, "maya", url)
+    page.get_by_label("Goals", exact=True).fill("Calculus")
+    page.unroute("**/pathwise/goals.js")
+    page.add_script_tag(url="/static/pathwise/goals.js")
+    page.evaluate("document.dispatchEvent(new Event('DOMContentLoaded'))")  # as if it had been in time
+
+    expect(page.locator(".chip")).to_contain_text("Calculus")
+    expect(page.get_by_label("Goals", exact=True)).to_have_value("")
+    page.get_by_label("Due date", exact=True).fill(in_a_week(cohort))
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("status")).to_contain_text("Assigned Calculus to Autumn cohort")

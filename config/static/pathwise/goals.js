@@ -1,8 +1,12 @@
 /* The type-ahead goal picker (web/goals.py): picking a suggestion adds a chip holding a
- * hidden `goals` input; a chip's × removes it. Without JavaScript the text box is submitted. */
+ * hidden `goals` input; a chip's × removes it. Without JavaScript the text box is submitted.
+ * Text typed before this script ran, or left in the box at submit, is not lost: a known
+ * title becomes a chip, anything else is submitted for the server to name as unknown. */
 (function () {
   "use strict";
   function setUp(picker) {
+    if (picker.dataset.ready) return;
+    picker.dataset.ready = "1";
     var input = picker.querySelector("input[type=text]");
     var list = document.getElementById(input.getAttribute("list"));
     var chips = picker.querySelector(".chips");
@@ -35,6 +39,20 @@
         if (option && add(option.value)) input.value = "";
       }
     });
+    function settle() { // what is in the box becomes a chip, or goes to the server as typed
+      var text = input.value.trim();
+      if (!text) return;
+      if (byLabel[text.toLowerCase()]) {
+        add(text);
+        input.value = "";
+        input.removeAttribute("name");
+      } else {
+        input.name = name;
+      }
+    }
+    settle();
+    // Capturing, on the document: before htmx's own submit handler reads the form's values.
+    document.addEventListener("submit", function (event) { if (event.target === input.form) settle(); }, true);
     chips.addEventListener("click", function (event) {
       var button = event.target.closest("button.remove");
       if (!button) return;
@@ -42,7 +60,11 @@
       input.focus();
     });
   }
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll(".goal-picker").forEach(setUp);
-  });
+  function setUpAll(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll(".goal-picker").forEach(setUp);
+    if (root.matches && root.matches(".goal-picker")) setUp(root);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
+  // A form swapped in by htmx (an assignment's errors, say) gets its picker too.
+  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
 })();
