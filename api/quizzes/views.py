@@ -51,7 +51,7 @@ class DueReviewsView(APIView):
                 previews=selectors.review_previews(card=card, now=now, settings=settings),
                 zone=zone,
             )
-            for card in selectors.due_cards(learner=request.user, card_ids=page)
+            for card in selectors.shown_cards(learner=request.user, card_ids=page)
         ]
         return Response(
             {

@@ -54,3 +54,24 @@ def test_a_due_card_renders_as_its_serializer_does(alice):
     }
 
     same(pages.due_card_data(**parts), s.DueCardSerializer(parts).data)
+
+
+def test_the_due_page_from_plain_rows_renders_as_the_serializer_does_from_models(alice):
+    at = timezone.now() - timedelta(days=3)
+    recall = card_for(alice, at=at)
+    choice = card_for(alice, MultipleChoiceFactory(), at=at)
+    services.review_submit(learner=alice, review=ReviewInput(recall.pk, 3, reviewed_at=at), now=at)
+    ids = [choice.pk, recall.pk]
+    now, zone = timezone.now(), timezone.get_current_timezone()
+    settings = selectors.scheduler_settings_for(alice.profile)
+
+    def parts(card):
+        previews = selectors.review_previews(card=card, now=now, settings=settings)
+        return {"card": card, "question": selectors.shown_question(card), "previews": previews}
+
+    rows = selectors.shown_cards(learner=alice, card_ids=ids)
+    plain = [pages.due_card_data(**parts(card), zone=zone) for card in rows]
+    models = [s.DueCardSerializer(parts(card)).data for card in selectors.due_cards(learner=alice, card_ids=ids)]
+
+    same(plain, models)
+    assert [row["state"] for row in plain] == ["new", "learning"]

@@ -169,6 +169,23 @@ def test_cards_of_one_topic_are_spread_out_when_possible():
     assert [card.state for card in cards] == ["review"] * 5 + ["new"] * 3
 
 
+def test_a_page_of_shown_cards_is_the_cards_themselves_in_the_queues_order():
+    learner, other = learner_in("UTC"), UserFactory(username="other")
+    cards = new_cards(learner, 3)
+    make_due(cards[1], NOW - timedelta(hours=2))
+    theirs = new_cards(other, 1)[0]
+    page = [cards[2].pk, theirs.pk, cards[1].pk, cards[0].pk]
+
+    shown = selectors.shown_cards(learner=learner, card_ids=page)
+
+    assert [card.pk for card in shown] == [cards[2].pk, cards[1].pk, cards[0].pk]  # not another's
+    for card, model in zip(shown, selectors.due_cards(learner=learner, card_ids=page), strict=True):
+        assert selectors.card_state(card) == selectors.card_state(model)
+        assert selectors.shown_question(card) == selectors.shown_question(model)
+        assert (card.topic.slug, card.topic.title) == (model.topic.slug, model.topic.title)
+    assert shown[1].state == "review" and shown[1].stability == 10.0
+
+
 def test_the_queue_leaves_out_retired_questions_other_learners_and_cards_not_yet_due():
     learner, other = learner_in("UTC"), UserFactory(username="other")
     mine = new_cards(learner, 3)
