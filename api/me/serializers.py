@@ -41,6 +41,27 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def me_body(profile: LearnerProfile) -> dict:
+    """``GET /me/`` as ``MeSerializer`` writes it, from the profile (with ``profile.user``).
+
+    The serializer's fields, rebuilt for each request, and the roles read as model
+    instances were two thirds of this read's own CPU time (cProfile); the roles are now
+    read as names only. tests/api/test_me.py holds the two equal, key order included.
+    """
+    user = profile.user
+    return {
+        "username": user.username,
+        "email": user.email,
+        "roles": list(user.groups.values_list("name", flat=True)),
+        "time_zone": profile.time_zone,
+        "hours_per_week": profile.hours_per_week,
+        "new_cards_per_day": profile.new_cards_per_day,
+        "reviews_per_day": profile.reviews_per_day,
+        "desired_retention": profile.desired_retention,
+        "reminder_hour": profile.reminder_hour,
+    }
+
+
 class MeUpdateSerializer(serializers.Serializer):
     """Every field is optional: send only what changes."""
 

@@ -29,7 +29,7 @@ class MeView(APIView):
     def get(self, request):
         profile = selectors.profile_for(request.user)
         profile.user = request.user  # the account already loaded: no query to load it again
-        return Response(serializers.MeSerializer(profile).data)
+        return Response(serializers.me_body(profile))
 
     @extend_schema(
         summary="Change your email or learning settings",
@@ -41,7 +41,7 @@ class MeView(APIView):
         update = serializers.MeUpdateSerializer(data=request.data)
         update.is_valid(raise_exception=True)
         profile = services.account_update(user=request.user, **update.validated_data)
-        return Response(serializers.MeSerializer(profile).data)
+        return Response(serializers.me_body(profile))
 
 
 def _topic(slug: str) -> Topic:

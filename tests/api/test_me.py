@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.me.serializers import TopicProgressSerializer
+from api.me.serializers import MeSerializer, TopicProgressSerializer
 from api.renderers import JSONRenderer
 from progress import services
 from progress.models import Activity, ActivityKind, LearnerProfile, ResourceProgress, TopicProgress
@@ -33,6 +34,23 @@ def test_a_learner_reads_their_profile(as_alice):
         "desired_retention": 0.9,
         "reminder_hour": 18,
     }
+
+
+def test_me_is_written_exactly_as_its_documented_serializer_writes_it(db):
+    """GET and PATCH answer with ``me_body``, not the serializer: the two stay one shape."""
+    maya = UserFactory(username="maya", role="mentor")
+    maya.groups.add(Group.objects.get_or_create(name="curator")[0])
+    LearnerProfile.objects.filter(user=maya).update(time_zone="Asia/Tokyo", reminder_hour=None)
+    client = client_for(maya)
+
+    read = client.get("/api/v1/me/").json()
+    changed = client.patch("/api/v1/me/", {"hours_per_week": 7.5}, format="json").json()
+
+    profile = LearnerProfile.objects.select_related("user").get(user=maya)
+    documented = json.loads(JSONRenderer().render(MeSerializer(profile).data))
+    assert json.dumps(changed) == json.dumps(documented)  # the keys' order too
+    assert json.dumps(read) == json.dumps({**documented, "hours_per_week": 5.0})
+    assert sorted(read["roles"]) == ["curator", "mentor"]
 
 
 def test_a_learner_changes_their_settings_and_email_together(as_alice, alice):
