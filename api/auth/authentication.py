@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from api.auth.lookup import token_with_user
 from api.models import DeviceToken
 from progress.profiles import profile_loaded_with
 
@@ -36,12 +37,9 @@ class DeviceTokenAuthentication(authentication.TokenAuthentication):
     model = DeviceToken
 
     def authenticate_credentials(self, key):
-        try:
-            # get(), not filter().first(): the digest is unique, and the ordering first() adds
-            # costs a third of this query's time on every API request.
-            token = DeviceToken.objects.select_related("user", "user__profile").get(key_digest=key_digest(key))
-        except DeviceToken.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+        token = token_with_user(key_digest(key))  # with its user and their profile, one query
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()
         if token.last_used_at < now - idle_limit():
             token.delete()
