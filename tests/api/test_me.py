@@ -175,6 +175,24 @@ def test_progress_filters_by_status_and_track(as_alice, alice, roadmap):
     assert [p["topic"] for p in ml] == ["deep-learning"]
 
 
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [("status=finished", "status", "finished is not one of the available choices"),
+     ("track=nope", "track", "That choice is not one of the available choices")],
+)  # fmt: skip
+def test_a_bad_filter_is_refused_and_named_and_other_parameters_filter_nothing(
+    as_alice, alice, roadmap, query, field, message
+):
+    services.topic_status_set(learner=alice, topic=roadmap.calculus, status="done")
+
+    refused = as_alice.get(f"/api/v1/me/progress/?{query}")
+    unfiltered = as_alice.get("/api/v1/me/progress/?page=1&utm_source=mail")
+
+    assert refused.status_code == 400
+    assert message in str(refused.json()[field])
+    assert [row["topic"] for row in unfiltered.json()["results"]] == ["calculus"]
+
+
 def test_the_progress_list_is_written_exactly_as_its_documented_serializer_writes_it(
     as_alice, alice, roadmap
 ):
