@@ -8,15 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
 
 from progress.memory import TopicMemory
-from progress.models import KNOWN_STATUSES, LearnerProfile, TopicProgress, User
+from progress.models import KNOWN_STATUSES, TopicProgress, User
 from progress.selectors import profile_for
 from quizzes import mastery as mastery_rules
-from quizzes import scheduler
-from quizzes.models import Card, CardState, Question, QuestionKind, ReviewLog
+from quizzes import recall_sql, scheduler
+from quizzes.models import CardState, QuestionKind, ReviewLog
 from quizzes.selectors.queue import active_cards, local_day, midnight, scheduler_settings_for
 from roadmap.models import Topic, Track
 
@@ -121,51 +122,47 @@ def memory_by_learner(
 ) -> dict[int, dict[str, TopicMemory]]:
     """The provider behind ``progress.memory``: each learner's memory per topic slug.
 
-    Two queries whatever the number of learners: their profiles (retention target and
-    parameters), and the memory columns of their cards with whether the topic is known
-    (with ``known_only``, of the cards of known topics only).
+    One statement whatever the number of learners: their cards grouped by topic with the
+    mean recall computed in the database (``quizzes.recall_sql``, the nightly refresh's
+    own), each topic's slug and track, whether it is known and the learner's retention
+    target (with ``known_only``, the cards of known topics only). Reading every studied
+    card's memory into Python and calling fsrs per card was most of a path request's
+    time, and grew with a mentor's cohort.
     """
-    profiles = {p.user_id: p for p in LearnerProfile.objects.filter(user_id__in=learner_ids)}
-    known = Exists(
-        TopicProgress.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            topic_id=OuterRef("topic_id"),
-            status__in=KNOWN_STATUSES,
-        )
-    )
-    retired = Question.objects.filter(is_active=False).values("id")
-    rows = (
-        Card.objects.filter(learner_id__in=learner_ids)
-        .exclude(question_id__in=retired)
-        .annotate(known=known)
-    )
-    if known_only:
-        rows = rows.filter(known=True)
-    grouped: dict[tuple, TopicCards] = defaultdict(TopicCards)
-    columns = ("learner_id", "topic__slug", "topic__track__slug", "known", *_MEMORY_COLUMNS)
-    for row in rows.values_list(*columns, named=True).order_by():
-        topic = grouped[row.learner_id, row.topic__slug, row.topic__track__slug, row.known]
-        topic.cards += 1
-        if row.last_review is not None:
-            topic.studied.append(row)
-    defaults = LearnerProfile()
+    ids = sorted(set(learner_ids))
     result: dict[int, dict[str, TopicMemory]] = {learner_id: {} for learner_id in learner_ids}
-    for (learner_id, slug, track, is_known), cards in grouped.items():
-        profile = profiles.get(learner_id, defaults)
-        settings = scheduler_settings_for(profile)
-        mastery = mastery_rules.topic_mastery(cards.studied, now, cards=cards.cards, settings=settings)
-        due = cards.due_cards(now)
+    if not ids:
+        return result
+    known_card = recall_sql.KNOWN.format(learner="c.learner_id", topic="c.topic_id")
+    cards = recall_sql.topic_cards(
+        ids,
+        extra=",\n       SUM(CASE WHEN c.last_review IS NOT NULL AND c.due <= %(now)s THEN 1 ELSE 0 END) AS due",
+        where=f"\n  AND {known_card}" if known_only else "",
+    )
+    known = "1 = 1" if known_only else recall_sql.KNOWN.format(learner="g.learner_id", topic="g.topic_id")
+    sql = (  # noqa: S608 - built from our own fragments and integer ids
+        f"SELECT g.learner_id, t.slug, r.slug, {known}, g.cards, g.studied, g.retention, g.due,"
+        " COALESCE(p.desired_retention, %(retention)s)"
+        f" FROM ({cards}) AS g JOIN {Topic._meta.db_table} AS t ON t.id = g.topic_id"
+        f" JOIN {Track._meta.db_table} AS r ON r.id = t.track_id"
+        " LEFT JOIN progress_learnerprofile AS p ON p.user_id = g.learner_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, recall_sql.parameters(now))
+        rows = cursor.fetchall()
+    for learner_id, slug, track, is_known, count, studied, retention, due, desired in rows:
+        mastery = mastery_rules.Mastery(
+            cards=count, studied=studied, coverage=studied / count if count else 0.0, retention=retention
+        )
         result[learner_id][slug] = TopicMemory(
             track=track,
-            cards=mastery.cards,
-            studied=mastery.studied,
+            cards=count,
+            studied=studied,
             coverage=mastery.coverage,
-            retention=mastery.retention,
-            needs_review=mastery_rules.needs_review(
-                mastery, known=is_known, desired_retention=profile.desired_retention
-            ),
-            due_cards=due,
-            review_hours=mastery_rules.review_hours(due),
+            retention=retention,
+            needs_review=mastery_rules.needs_review(mastery, known=bool(is_known), desired_retention=desired),
+            due_cards=int(due),
+            review_hours=mastery_rules.review_hours(int(due)),
         )
     return result
 
