@@ -1,12 +1,23 @@
 """Reads for reviews, one module per sub-domain; import the public names from here.
 
 ``queue`` — a review session: the due queue in the learner's local day, daily limits,
-siblings spread, answer-button previews; ``session`` — a review session: what comes
+siblings spread; ``cards`` — a page of it as shown: the cards, their questions and
+answer-button previews; ``session`` — a review session: what comes
 next, what is left, the summary; ``memory`` — the forecast, coverage and retention per
 topic (also the provider behind ``progress.memory``), review history and the review log
 for the optimiser; ``learners`` — which learners the background jobs visit.
 """
 
+from quizzes.selectors.cards import (
+    ButtonPreview,
+    ShownCard,
+    ShownQuestion,
+    card_state,
+    due_cards,
+    review_previews,
+    shown_cards,
+    shown_question,
+)
 from quizzes.selectors.learners import (
     learners_due_reminder,
     learners_with_progress,
@@ -26,23 +37,15 @@ from quizzes.selectors.memory import (
     topic_mastery,
 )
 from quizzes.selectors.queue import (
-    ButtonPreview,
     DailyCounts,
     DueQueue,
     QueueEntry,
-    ShownCard,
-    ShownQuestion,
-    card_state,
-    due_cards,
     due_count,
     due_counts,
     due_queue,
     local_day,
-    review_previews,
     reviewed_today,
     scheduler_settings_for,
-    shown_cards,
-    shown_question,
     spread_siblings,
 )
 from quizzes.selectors.session import (

@@ -1,4 +1,5 @@
-"""Reads for a review session: the due queue, daily limits, answer-button previews.
+"""Reads for a review session: the due queue and the daily limits (a page of its cards, as
+shown, is ``quizzes.selectors.cards``).
 
 Daily limits follow the learner's local day (``LearnerProfile.time_zone``), counted from
 ``ReviewLog``:
@@ -23,7 +24,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from progress.models import LearnerProfile, User
 from progress.selectors import profile_for
-from quizzes import choices, scheduler
+from quizzes import scheduler
 from quizzes.models import Card, CardState, Question, ReviewLog
 
 T = TypeVar("T")
@@ -36,20 +37,6 @@ def scheduler_settings_for(profile: LearnerProfile) -> scheduler.SchedulerSettin
             desired_retention=profile.desired_retention, parameters=tuple(profile.fsrs_parameters)
         )
     return scheduler.SchedulerSettings(desired_retention=profile.desired_retention)
-
-
-def card_state(card: Card) -> scheduler.CardState:
-    """The card as the scheduler sees it; a never-reviewed card is learning, step 0."""
-    if card.state == CardState.NEW:
-        return scheduler.CardState.new(card.due)
-    return scheduler.CardState(
-        state=card.state,
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-    )
 
 
 def local_day(*, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
@@ -177,7 +164,7 @@ class QueueEntry(NamedTuple):
 class DueQueue:
     """Today's cards in the order to show them, and what is left of the daily limits.
 
-    The entries are light; `due_cards` loads the cards of the page actually shown.
+    The entries are light; ``selectors.cards`` loads the cards of the page actually shown.
     """
 
     entries: list[QueueEntry]
@@ -219,59 +206,6 @@ def due_queue(*, learner: User, now: datetime) -> DueQueue:
     queue = reviews + new
     next_due = None if queue else _next_due(learner, profile, now, reviews_left, new_left)
     return DueQueue(entries=queue, reviews_left=reviews_left, new_left=new_left, next_due=next_due)
-
-
-def due_cards(*, learner: User, card_ids: Sequence[int]) -> list[Card]:
-    """The learner's cards with these ids, question and topic loaded, in the given order."""
-    cards = Card.objects.filter(learner=learner, pk__in=card_ids).select_related(
-        "question", "topic"
-    )
-    by_id = {card.pk: card for card in cards}
-    return [by_id[card_id] for card_id in card_ids if card_id in by_id]
-
-
-class ShownTopic(NamedTuple):
-    slug: str
-    title: str
-
-
-class ShownCardQuestion(NamedTuple):
-    kind: str
-    prompt: str
-    choices: list[str]
-
-
-class ShownCard(NamedTuple):
-    """A due card as a page of the queue shows it: the card's schedule, its question without
-    the answer, its topic. Read as plain rows, not models; ``card_state``,
-    ``shown_question`` and ``review_previews`` take it as they take a ``Card``."""
-
-    pk: int
-    state: str
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int
-    question: ShownCardQuestion
-    topic: ShownTopic
-
-
-_SHOWN_FIELDS = ("id", "state", "step", "stability", "difficulty", "due", "last_review", "reps",
-                 "question__kind", "question__prompt", "question__choices", "topic__slug", "topic__title")  # fmt: skip
-
-
-def shown_cards(*, learner: User, card_ids: Sequence[int]) -> list[ShownCard]:
-    """`due_cards` for a page of the queue (the API's due page): only the columns shown, as
-    plain rows. A page of 50 as models was a third of that page's time: 150 instances and
-    every timestamp column of three tables."""
-    rows = Card.objects.filter(learner=learner, pk__in=card_ids).values_list(*_SHOWN_FIELDS)
-    by_id = {
-        row[0]: ShownCard(*row[:8], question=ShownCardQuestion(*row[8:11]), topic=ShownTopic(*row[11:]))
-        for row in rows
-    }
-    return [by_id[card_id] for card_id in card_ids if card_id in by_id]
 
 
 def _next_due(
@@ -351,55 +285,3 @@ def due_counts(*, learner_ids: Sequence[int], now: datetime) -> dict[int, int]:
             new_cards, max(profile.new_cards_per_day - today.new, 0)
         )
     return counts
-
-
-@dataclass(frozen=True)
-class ShownQuestion:
-    """A card's question as the learner sees it now: never the answer or which choice is
-    right; a multiple-choice question's options shuffled for this presentation (the card's
-    next review number, see ``quizzes.choices``), which the answer must name back."""
-
-    kind: str
-    prompt: str
-    choices: list[str]
-    presentation: int
-
-
-def shown_question(card: Card) -> ShownQuestion:
-    """The card's question for its next review (needs ``card.question`` loaded)."""
-    question, presentation = card.question, card.reps + 1
-    return ShownQuestion(
-        kind=question.kind,
-        prompt=question.prompt,
-        choices=choices.shown_choices(card.pk, presentation, question.choices),
-        presentation=presentation,
-    )
-
-
-@dataclass(frozen=True)
-class ButtonPreview:
-    rating: int
-    label: str
-    due: datetime
-    interval: str
-
-
-def review_previews(
-    *, card: Card, now: datetime, settings: scheduler.SchedulerSettings
-) -> list[ButtonPreview]:
-    """What each of the four answer buttons would do, with the seed the real review uses."""
-    due = scheduler.preview(
-        card_state(card),
-        now,
-        settings=settings,
-        fuzz_seed=scheduler.review_seed(card.pk, card.reps + 1),
-    )
-    return [
-        ButtonPreview(
-            rating=int(rating),
-            label=rating.name,
-            due=at,
-            interval=scheduler.format_interval(at - now),
-        )
-        for rating, at in due.items()
-    ]
