@@ -62,6 +62,11 @@ class GoalsField(forms.Field):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
 
+    def unknown(self, values) -> list[str]:
+        """The entries of ``values`` (raw) that are no topic or track, as typed."""
+        texts = (str(raw).strip() for raw in values or [])
+        return [text for text in texts if text and text.casefold() not in self._by_label]
+
     def picked(self, values) -> list[tuple[str, str]]:
         """The chips to show for ``values`` (cleaned or raw): ``(slug, label)``, known ones only."""
         picked = []

@@ -55,3 +55,10 @@ def day(value) -> str:
 def chips(bound_field) -> list[tuple[str, str]]:
     """The goals a bound ``web.goals.GoalsField`` holds, as ``(slug, label)`` chips."""
     return bound_field.field.picked(bound_field.value() or [])
+
+
+@register.filter
+def unpicked(bound_field) -> str:
+    """What was typed into a ``web.goals.GoalsField`` that is not a goal: shown back in its
+    text box beside the error naming it, for the learner or mentor to correct."""
+    return ", ".join(bound_field.field.unknown(bound_field.value() or []))

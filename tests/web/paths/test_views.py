@@ -139,12 +139,13 @@ def test_with_htmx_only_the_path_is_sent(client, roadmap):
 
 
 def test_an_unknown_goal_is_refused_with_the_form_saying_so(client, roadmap):
-    response = client.get(URL, {"goals": "astrology"})
+    response = client.get(URL, {"goals": ["calculus", "astrology <b>"]})
+    page = response.content.decode()
     assert response.status_code == 400
-    assert (
-        "astrology: not a topic or track of the roadmap."
-        in response.content.decode()
-    )
+    assert "astrology &lt;b&gt;: not a topic or track of the roadmap." in page
+    # What was typed stays in the box to be corrected; what was picked stays a chip.
+    assert 'value="astrology &lt;b&gt;"' in page
+    assert '<input type="hidden" name="goals" value="calculus">' in page
 
 
 def test_a_goal_already_known_is_refused_with_the_engines_message(client, alice, roadmap):
