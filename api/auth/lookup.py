@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection
+from django.db import connection, connections
 
 from api.models import DeviceToken
 from progress.models import LearnerProfile, User
@@ -22,13 +22,15 @@ _MODELS = (DeviceToken, User, LearnerProfile)
 
 
 @cache
-def _statement(vendor: str) -> tuple[str, tuple]:
-    """The SQL and, per model, its attribute names and each column's converters."""
+def _statement(alias: str) -> tuple[str, tuple]:
+    """The SQL and, per model, its attribute names and each column's converters, for the
+    database ``alias`` (the converters are that database's: its engine and time zone)."""
+    connection = connections[alias]
     quote = connection.ops.quote_name
     readers, columns = [], []
-    for alias, model in zip("tup", _MODELS, strict=True):
+    for table, model in zip("tup", _MODELS, strict=True):
         fields = model._meta.concrete_fields
-        columns += [f"{alias}.{quote(field.column)}" for field in fields]
+        columns += [f"{table}.{quote(field.column)}" for field in fields]
         converters = []
         for field in fields:
             column = field.get_col(model._meta.db_table)
@@ -51,7 +53,7 @@ def _statement(vendor: str) -> tuple[str, tuple]:
 def token_with_user(digest: str) -> DeviceToken | None:
     """The token with this key digest, ``token.user`` and ``token.user.profile`` loaded
     (the profile cached as None when the user has none); None when there is no such token."""
-    sql, readers = _statement(connection.vendor)
+    sql, readers = _statement(connection.alias)
     with connection.cursor() as cursor:
         cursor.execute(sql, [digest])
         row = cursor.fetchone()

@@ -155,3 +155,23 @@ def test_a_new_learner_signs_up_gets_a_plan_and_reviews_by_keyboard(page, roadma
     assert ReviewLog.objects.filter(learner__username="dora").count() == 4
     if screenshot_dir:
         page.screenshot(path=screenshot_dir / "journey-summary.png", full_page=True)
+
+
+def test_the_goal_picker_works_again_after_the_back_button(page, roadmap):
+    page.goto("/paths/")
+    goals = page.get_by_label("Goals", exact=True)
+    goals.fill("Calculus")
+    page.get_by_role("button", name="Show my plan").click()
+    expect(page.locator("#path-result")).to_contain_text("Linear algebra")
+    goals.fill("Linear regression")
+    page.get_by_role("button", name="Show my plan").click()
+    expect(page).to_have_url(re.compile(r"linear-regression"))
+
+    page.go_back()  # htmx restores the page it kept, as new nodes
+    expect(page).to_have_url(re.compile(r"goals=calculus&"))
+    page.get_by_label("Goals", exact=True).fill("Neural networks")
+
+    # The page as it was when left (Calculus and Linear regression), and the new pick.
+    expect(page.locator(".chip")).to_have_count(3)
+    expect(page.locator(".chip").nth(2)).to_contain_text("Neural networks")
+    expect(page.get_by_label("Goals", exact=True)).to_have_value("")

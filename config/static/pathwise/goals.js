@@ -4,9 +4,11 @@
  * title becomes a chip, anything else is submitted for the server to name as unknown. */
 (function () {
   "use strict";
+  // The pickers set up, each with its settle(): a WeakMap, not a DOM attribute, since
+  // htmx's history keeps copies of the page's HTML and restores them as new nodes.
+  var settlers = new WeakMap();
   function setUp(picker) {
-    if (picker.dataset.ready) return;
-    picker.dataset.ready = "1";
+    if (settlers.has(picker)) return;
     var input = picker.querySelector("input[type=text]");
     var list = document.getElementById(input.getAttribute("list"));
     var chips = picker.querySelector(".chips");
@@ -51,8 +53,7 @@
       }
     }
     settle();
-    // Capturing, on the document: before htmx's own submit handler reads the form's values.
-    document.addEventListener("submit", function (event) { if (event.target === input.form) settle(); }, true);
+    settlers.set(picker, settle);
     chips.addEventListener("click", function (event) {
       var button = event.target.closest("button.remove");
       if (!button) return;
@@ -64,6 +65,13 @@
     (root.querySelectorAll ? root : document).querySelectorAll(".goal-picker").forEach(setUp);
     if (root.matches && root.matches(".goal-picker")) setUp(root);
   }
+  // Capturing, on the document: before htmx's own submit handler reads the form's values.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll(".goal-picker").forEach(function (picker) {
+      var settle = settlers.get(picker);
+      if (settle) settle();
+    });
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
   // A form swapped in by htmx (an assignment's errors, say) gets its picker too.
   document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
