@@ -19,8 +19,8 @@ def profile_for(user: User) -> LearnerProfile:
 
 
 def profile_loaded_with(user: User) -> None:
-    """Have `profile_for` use the profile just read with ``user`` (its query had
-    ``select_related("profile")``), if they have one. Only for a user object fresh from
+    """Have `profile_for` use the profile just read with ``user`` (cached on it as
+    ``select_related("profile")`` or ``api.auth.lookup`` cache it), if they have one. Only for a user object fresh from
     the database, never one whose profile may have changed since it was read."""
     profile = User.profile.related.get_cached_value(user, default=None)
     if profile is not None:

@@ -23,7 +23,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from progress.models import KNOWN_STATUSES, TopicProgress
+from progress.models import TopicProgress
 from quizzes import recall_sql
 
 __all__ = ["mastery_refresh_many"]
@@ -62,9 +62,9 @@ def mastery_refresh_many(*, learner_ids: Sequence[int], now: datetime) -> int:
     if not ids:
         return 0
     sql = _SQL.format(
-        known=", ".join(f"'{status}'" for status in KNOWN_STATUSES),
+        known=recall_sql.KNOWN_STATUSES_SQL,
         topic_cards=recall_sql.topic_cards(ids),
-        learners=", ".join(str(int(learner_id)) for learner_id in ids),
+        learners=recall_sql.id_list(ids),
         distinct=recall_sql.DIALECT[connection.vendor]["distinct"],
     )
     with transaction.atomic():

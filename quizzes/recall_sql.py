@@ -72,12 +72,19 @@ WHERE c.learner_id IN ({learners})
 GROUP BY c.learner_id, c.topic_id
 """
 
-#: A topic the learner knows (done, or skipped and checked): ``{learner}`` and ``{topic}``
-#: name the columns to match.
+#: The statuses of a topic the learner knows (done, or skipped and checked), as SQL.
+KNOWN_STATUSES_SQL = ", ".join(f"'{status}'" for status in KNOWN_STATUSES)
+
+#: A topic the learner knows: ``{learner}`` and ``{topic}`` name the columns to match.
 KNOWN = (
     "EXISTS (SELECT 1 FROM progress_topicprogress AS k WHERE k.learner_id = {learner}"
-    " AND k.topic_id = {topic} AND k.status IN (" + ", ".join(f"'{s}'" for s in KNOWN_STATUSES) + "))"
+    " AND k.topic_id = {topic} AND k.status IN (" + KNOWN_STATUSES_SQL + "))"
 )
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Ids written into a statement: integers only, never text from outside."""
+    return ", ".join(str(int(value)) for value in ids)
 
 
 def topic_cards(learner_ids: Sequence[int], *, extra: str = "", where: str = "") -> str:
@@ -87,7 +94,7 @@ def topic_cards(learner_ids: Sequence[int], *, extra: str = "", where: str = "")
         days=dialect["days"],
         w20=dialect["w20"],
         users=TopicProgress._meta.get_field("learner").related_model._meta.db_table,
-        learners=", ".join(str(int(learner_id)) for learner_id in learner_ids),
+        learners=id_list(learner_ids),
         extra=extra,
         where=where,
     )

@@ -20,7 +20,7 @@ from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from progress.models import LearnerProfile, User
 from progress.selectors import profile_for
@@ -69,10 +69,11 @@ class DailyCounts:
 # tests/benchmarks/bench_quizzes.py). Table names come from the models, never from input;
 # 'new' is inlined so that PostgreSQL matches the partial queue indexes (card_*_queue).
 _LOG = ReviewLog._meta.db_table
-_REVIEWED_TODAY_SQL = (  # noqa: S608 - table names from the models
-    "SELECT count(*), count(DISTINCT CASE WHEN NOT EXISTS ("
+_REVIEWED_TODAY_SQL = (  # noqa: S608 - table names from the models; ids written in as integers
+    "SELECT l.learner_id, count(*), count(DISTINCT CASE WHEN NOT EXISTS ("
     f" SELECT 1 FROM {_LOG} b WHERE b.card_id = l.card_id AND b.reviewed_at < %s) THEN l.card_id END)"
-    f" FROM {_LOG} l WHERE l.learner_id = %s AND l.reviewed_at >= %s AND l.reviewed_at < %s"
+    f" FROM {_LOG} l WHERE l.learner_id IN ({{learners}}) AND l.reviewed_at >= %s AND l.reviewed_at < %s"
+    " GROUP BY l.learner_id"
 )
 _QUEUE_SQL = (
     "SELECT id, topic_id FROM {card} WHERE learner_id = %s AND {state} AND due <= %s"
@@ -87,11 +88,17 @@ _REVIEWS_SQL, _NEW_SQL = (
 
 def reviewed_today(*, learner: User, zone: ZoneInfo, now: datetime) -> DailyCounts:
     """Cards first reviewed, and other reviews done, on the learner's local day (one query)."""
-    start, end = (connection.ops.adapt_datetimefield_value(at) for at in local_day(zone=zone, now=now))
+    return _reviewed_on(local_day(zone=zone, now=now), [learner.pk]).get(learner.pk, DailyCounts(new=0, reviews=0))
+
+
+def _reviewed_on(day: tuple[datetime, datetime], learner_ids: Sequence[int]) -> dict[int, DailyCounts]:
+    """`reviewed_today` of these learners on one day (UTC bounds ``[start, end)``), in one
+    query; a learner with no review that day is left out."""
+    start, end = (connection.ops.adapt_datetimefield_value(at) for at in day)
+    sql = _REVIEWED_TODAY_SQL.format(learners=", ".join(str(int(learner_id)) for learner_id in learner_ids))
     with connection.cursor() as cursor:
-        cursor.execute(_REVIEWED_TODAY_SQL, [start, learner.pk, start, end])
-        total, new = cursor.fetchone()
-    return DailyCounts(new=new, reviews=total - new)
+        cursor.execute(sql, [start, start, end])
+        return {learner_id: DailyCounts(new=new, reviews=total - new) for learner_id, total, new in cursor.fetchall()}
 
 
 def _queue_entries(sql: str, learner: User, now: datetime, limit: int, *, is_new: bool) -> list[QueueEntry]:
@@ -266,16 +273,7 @@ def due_counts(*, learner_ids: Sequence[int], now: datetime) -> dict[int, int]:
     for zone, members in by_zone.items():
         if not any(learner_id in due for learner_id in members):
             continue  # nothing due: today's reviews cannot make it more
-        start, end = local_day(zone=ZoneInfo(zone), now=now)
-        seen_before = ReviewLog.objects.filter(card_id=OuterRef("card_id"), reviewed_at__lt=start)
-        rows = (
-            ReviewLog.objects.filter(learner_id__in=members, reviewed_at__gte=start, reviewed_at__lt=end)
-            .values("learner_id")
-            .annotate(total=Count("id"), new=Count("card_id", distinct=True, filter=~Q(Exists(seen_before))))
-            .order_by()
-        )
-        for row in rows:
-            done[row["learner_id"]] = DailyCounts(new=row["new"], reviews=row["total"] - row["new"])
+        done.update(_reviewed_on(local_day(zone=ZoneInfo(zone), now=now), members))
     counts = {}
     for learner_id in ids:
         profile = profiles.get(learner_id, defaults)
